@@ -1,0 +1,38 @@
+"""evalkit — reproducible impact evaluation of operating models (toimintamallit).
+
+The public API: load params, load and validate data, compute measures, write report
+sections. Everything else is internal.
+"""
+
+from __future__ import annotations
+
+from ._version import __version__
+from .context import ModelContext, open_model
+from .data import Dataset, load_tables
+from .errors import AnalysisError, DataError, EvalkitError, ParamsError, PrivacyError
+from .measures.reach import ReachResult, reach
+from .params import Params, load_params
+from .report.section import Column, Section
+from .results import RESULT_COLUMNS, Estimate, MeasureResult
+
+__all__ = [
+    "RESULT_COLUMNS",
+    "AnalysisError",
+    "Column",
+    "DataError",
+    "Dataset",
+    "Estimate",
+    "EvalkitError",
+    "MeasureResult",
+    "ModelContext",
+    "Params",
+    "ParamsError",
+    "PrivacyError",
+    "ReachResult",
+    "Section",
+    "__version__",
+    "load_params",
+    "load_tables",
+    "open_model",
+    "reach",
+]

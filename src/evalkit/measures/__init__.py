@@ -1,0 +1,1 @@
+"""Impact measures: pure functions from tidy tables to result objects."""

@@ -1,0 +1,1 @@
+"""Report: formatting, wording, figures, disclosure control and assembly."""

@@ -1,0 +1,32 @@
+"""Figures of the reach measure."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from .common import PALETTE, locale_axis, style
+
+__all__ = ["reach_chart"]
+
+
+def reach_chart(table: pd.DataFrame, *, language: str = "fi", title_target: str = "tavoite",
+                title_actual: str = "toteuma"):
+    """Target against actual per year, one panel per indicator that has targets (else all)."""
+    with plt.rc_context(style()):
+        inds = list(dict.fromkeys(table["indicator"]))
+        fig, axes = plt.subplots(1, len(inds), figsize=(4.2 * len(inds), 3.4), squeeze=False)
+        for ax, ind in zip(axes[0], inds, strict=True):
+            sub = table[table["indicator"] == ind]
+            x = range(len(sub))
+            ax.bar([i - 0.2 for i in x], sub["actual"], width=0.4, color=PALETTE["actual"], label=title_actual)
+            if sub["target"].notna().any():
+                ax.bar([i + 0.2 for i in x], sub["target"].fillna(0), width=0.4, color=PALETTE["target"],
+                       alpha=0.75, label=title_target)
+            ax.set_xticks(list(x), sub["year"].tolist())
+            ax.set_title(str(sub["label"].iloc[0]))
+            locale_axis(ax, language=language)
+            ax.legend(frameon=False, fontsize=8)
+        fig.tight_layout()
+    plt.close(fig)
+    return fig

@@ -1,0 +1,190 @@
+"""Result rows and result objects — the ``results.csv`` contract.
+
+Every measure returns a frozen result object whose ``to_frame()`` gives tidy rows with the
+columns of :data:`RESULT_COLUMNS` (``model`` and ``measure`` are filled in when the rows are
+written). Rates and shares are proportions (0–1); the report formats them as percentages.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, ClassVar
+
+import pandas as pd
+
+__all__ = [
+    "RESULT_COLUMNS",
+    "Estimate",
+    "MeasureResult",
+    "UNITS",
+    "estimates_frame",
+    "read_results",
+    "write_results",
+]
+
+#: Column order of results.csv (UTF-8, dot decimal, one row per indicator × group).
+RESULT_COLUMNS: tuple[str, ...] = (
+    "model",
+    "measure",
+    "indicator",
+    "group",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "n",
+    "unit",
+    "method",
+    "suppressed",
+)
+
+#: Units used in results.csv, with Finnish display labels.
+UNITS: dict[str, str] = {
+    "proportion": "osuus",
+    "persons": "henkilöä",
+    "count": "lkm",
+    "visits": "käyntiä",
+    "visits_per_person_month": "käyntiä / henkilökuukausi",
+    "rate_ratio": "suhde",
+    "ratio": "suhde",
+    "difference": "erotus",
+    "hazard_ratio": "vaarasuhde",
+    "days": "päivää",
+    "weeks": "viikkoa",
+    "hours_per_week": "tuntia / viikko",
+    "points": "pistettä",
+    "effect_size": "efektikoko",
+    "eur": "€",
+    "eur_per_outcome": "€ / tulos",
+    "visits_per_month": "käyntiä / kk",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """One indicator for one group.
+
+    ``n`` is the number of units the estimate rests on (for a proportion: its denominator);
+    ``numerator`` is kept for proportions so the report can show ``25 / 73``.
+    """
+
+    indicator: str
+    estimate: float | None
+    unit: str
+    method: str
+    n: int | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    group: str = "all"
+    numerator: int | None = None
+    suppressed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"unknown unit '{self.unit}' (allowed: {', '.join(UNITS)})")
+        if not self.indicator.replace("_", "").isalnum() or self.indicator != self.indicator.lower():
+            raise ValueError(f"indicator must be snake_case: '{self.indicator}'")
+
+    def with_(self, **changes: Any) -> Estimate:
+        return replace(self, **changes)
+
+
+def estimates_frame(rows: Iterable[Estimate], *, model: str = "", measure: str = "") -> pd.DataFrame:
+    """Tidy DataFrame in :data:`RESULT_COLUMNS` order (plus ``numerator``)."""
+    records = []
+    for r in rows:
+        d = asdict(r)
+        d["model"], d["measure"] = model, measure
+        records.append(d)
+    cols = [*RESULT_COLUMNS, "numerator"]
+    frame = pd.DataFrame.from_records(records, columns=cols)
+    for c in ("estimate", "ci_low", "ci_high"):
+        frame[c] = frame[c].astype("float64")
+    for c in ("n", "numerator"):
+        frame[c] = frame[c].astype("Int64")
+    frame["suppressed"] = frame["suppressed"].astype(bool)
+    return frame
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    """Base of every measure's result object.
+
+    Subclasses set ``measure`` and add their own fields (tables for figures, diagnostics);
+    ``estimates`` are the rows that go to results.csv.
+    """
+
+    measure: ClassVar[str] = ""
+    title_fi: ClassVar[str] = ""
+    estimates: tuple[Estimate, ...] = field(default_factory=tuple)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy rows: indicator, group, estimate, ci_low, ci_high, n, unit, method, suppressed."""
+        return estimates_frame(self.estimates, measure=self.measure).drop(columns=["model"])
+
+    def get(self, indicator: str, group: str = "all") -> Estimate:
+        for e in self.estimates:
+            if e.indicator == indicator and e.group == group:
+                return e
+        raise KeyError(f"{indicator} ({group})")
+
+    def summary(self, language: str = "fi") -> str:
+        """Plain-text summary in the report language (Finnish by default)."""
+        from .report.fmt import format_estimate
+
+        lines = [self.title_fi or self.measure]
+        for e in self.estimates:
+            group = "" if e.group == "all" else f" [{e.group}]"
+            lines.append(f"- {e.indicator}{group}: {format_estimate(e, language=language)}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from .report.fmt import format_estimate, format_interval, format_number
+
+        rows = []
+        for e in self.estimates:
+            est = format_estimate(e, with_interval=False)
+            ci = format_interval(e) if e.ci_low is not None else ""
+            n = format_number(e.n) if e.n is not None else ""
+            rows.append(
+                "<tr>"
+                + "".join(
+                    f"<td>{html.escape(str(x))}</td>"
+                    for x in (e.indicator, e.group, est, ci, n, e.method)
+                )
+                + "</tr>"
+            )
+        head = "".join(
+            f"<th>{h}</th>" for h in ("indikaattori", "ryhmä", "estimaatti", "95 % LV", "n", "menetelmä")
+        )
+        title = html.escape(self.title_fi or self.measure)
+        return (
+            f"<div><strong>{title}</strong><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
+        )
+
+
+def _clean(x: Any) -> Any:
+    if isinstance(x, float) and (math.isnan(x) or math.isinf(x)):
+        return None
+    return x
+
+
+def write_results(frame: pd.DataFrame, path) -> None:
+    """Write results rows as results.csv: contract columns only, UTF-8, dot decimal,
+    full precision (``repr`` of floats), ``true``/``false``; deterministic byte for byte."""
+    out = frame.loc[:, list(RESULT_COLUMNS)].copy()
+    out["suppressed"] = out["suppressed"].map({True: "true", False: "false"})
+    out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.10g")
+
+
+def read_results(path) -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype={"n": "Int64"}, keep_default_na=True)
+    frame["suppressed"] = frame["suppressed"].astype(str).str.lower().eq("true")
+    return frame
+
+
+def frame_rows(frame: pd.DataFrame) -> Sequence[dict[str, Any]]:
+    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]

@@ -1,0 +1,1 @@
+"""Statistical building blocks (intervals, count models, survival, bootstrap)."""

@@ -1,0 +1,71 @@
+"""End to end: `evalkit run` + `evalkit report` into a temporary directory."""
+
+from __future__ import annotations
+
+import json
+import time
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from evalkit.results import RESULT_COLUMNS
+
+from .conftest import run_cli
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def pipeline(demo_data: Path, tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("reports")
+    t0 = time.perf_counter()
+    first = run_cli("run", "--data", str(demo_data), "--out", str(out), "--quiet")
+    cold = time.perf_counter() - t0
+    report = run_cli("report", "--out", str(out))
+    return {"out": out, "first": first, "report": report, "cold": cold, "data": demo_data}
+
+
+def test_run_and_report_succeed(pipeline) -> None:
+    assert pipeline["first"].returncode == 0, pipeline["first"].stderr
+    assert pipeline["report"].returncode == 0, pipeline["report"].stderr
+    assert "Traceback" not in pipeline["first"].stderr + pipeline["report"].stderr
+
+
+def test_outputs_exist_and_are_well_formed(pipeline) -> None:
+    out: Path = pipeline["out"]
+    for name in ("loppuraportti.docx", "loppuraportti.html", "loppuraportti.md", "results.csv"):
+        assert (out / name).stat().st_size > 0, name
+    results = pd.read_csv(out / "results.csv")
+    assert list(results.columns) == list(RESULT_COLUMNS)
+    assert set(results["suppressed"].astype(str).str.lower()) <= {"true", "false"}
+    with zipfile.ZipFile(out / "loppuraportti.docx") as z:
+        body = z.read("word/document.xml").decode("utf-8")
+    assert "Tavoittavuus" in body or "Matalan kynnyksen" in body
+    html = (out / "loppuraportti.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") >= 1  # figures inline: one self-contained file
+
+
+def test_executed_notebooks_and_sources_stay_clean(pipeline, root: Path) -> None:
+    out: Path = pipeline["out"]
+    executed = list(out.glob("*/notebooks/*.ipynb"))
+    assert executed
+    for nb in (root / "notebooks").glob("*.ipynb"):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        assert not any(c.get("outputs") for c in cells if c["cell_type"] == "code"), nb
+
+
+def test_second_run_reuses_every_notebook(pipeline) -> None:
+    res = run_cli("run", "--data", str(pipeline["data"]), "--out", str(pipeline["out"]), "--quiet")
+    assert res.returncode == 0
+    assert " 0 ran," in res.stderr and "0 failed" in res.stderr
+
+
+def test_results_are_byte_identical_across_forced_runs(pipeline) -> None:
+    out: Path = pipeline["out"]
+    before = {p: p.read_bytes() for p in out.glob("*/results.csv")}
+    res = run_cli("run", "--data", str(pipeline["data"]), "--out", str(out), "--quiet", "--force")
+    assert res.returncode == 0, res.stderr
+    after = {p: p.read_bytes() for p in out.glob("*/results.csv")}
+    assert before == after
