@@ -12,6 +12,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.evalkit-installed
 DEMO   := data/demo/.generated
 JOBS   ?=
+LAB_ARGS ?=
 
 .PHONY: all report test lint lab bench validate clean distclean venv demo docs
 
@@ -48,7 +49,7 @@ $(BIN)/jupyter-lab: $(STAMP)
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,lab]'
 
 lab: $(DEMO) $(BIN)/jupyter-lab
-	cd notebooks && ../$(BIN)/jupyter lab --MappingKernelManager.default_kernel_name=evalkit
+	cd notebooks && ../$(BIN)/jupyter lab --MappingKernelManager.default_kernel_name=evalkit $(LAB_ARGS)
 
 bench: $(DEMO)
 	$(PY) benchmarks/run.py

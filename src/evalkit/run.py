@@ -203,6 +203,18 @@ def _kernel_name() -> str:
     return "evalkit" if "evalkit" in specs else "python3"
 
 
+def _ipc_kernel_manager():
+    """Kernel manager using IPC (Unix sockets) instead of TCP ports: no port races between
+    parallel kernels, and nothing readable from the network."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    return IPCKernelManager
+
+
 def _execute(job: Job, kernel: str) -> JobResult:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -214,6 +226,7 @@ def _execute(job: Job, kernel: str) -> JobResult:
         "data_root": str(job.data_root),
         "out_dir": str(job.model_dir),
     }
+    extra = {"kernel_manager_class": _ipc_kernel_manager()} if os.name == "posix" else {}
     start = time.perf_counter()
     last_error = ""
     for attempt in range(1, _ATTEMPTS + 1):
@@ -221,7 +234,7 @@ def _execute(job: Job, kernel: str) -> JobResult:
             pm.execute_notebook(
                 str(job.notebook), str(job.output), parameters=params, kernel_name=kernel,
                 progress_bar=False, cwd=str(job.notebook.parent), log_output=False,
-                request_save_on_cell_execute=False, execution_timeout=3600,
+                request_save_on_cell_execute=False, execution_timeout=3600, **extra,
             )
             return JobResult(job, "ok", time.perf_counter() - start)
         except PapermillExecutionError as exc:
