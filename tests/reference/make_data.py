@@ -1,0 +1,164 @@
+"""Write the synthetic datasets the R reference scripts and the tests share.
+
+Run from the repository root (only needed if the datasets themselves must change; the
+CSVs are committed and the R scripts read them):
+
+    PYTHONPATH=$PWD/src python tests/reference/make_data.py
+
+Everything is drawn from ``numpy.random.default_rng(20240917)``, so the files are
+reproducible byte for byte. After regenerating, rerun every R script (README.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+OUT = Path(__file__).resolve().parent / "data"
+SEED = 20240917
+DAYS_PER_MONTH = 30.4375
+
+
+def panel(rng: np.random.Generator) -> pd.DataFrame:
+    """Person-period panel: 260 intervention + 160 comparison clients, pre and post.
+
+    Overdispersed on purpose: a client-level gamma frailty (variance 0.8, shared by both
+    periods, so rows of one client are correlated) and a row-level gamma factor (variance
+    0.5). True rate ratios: post/pre 0.90 in the comparison group, DiD 0.78.
+    """
+    n_int, n_cmp = 260, 160
+    n = n_int + n_cmp
+    client = np.array([f"K{i:04d}" for i in range(1, n + 1)])
+    group = np.array(["intervention"] * n_int + ["comparison"] * n_cmp)
+    rng.shuffle(group)
+    age = rng.integers(18, 65, size=n)
+    sex = rng.choice(np.array(["F", "M"]), size=n, p=[0.56, 0.44])
+    frailty = rng.gamma(shape=1 / 0.8, scale=0.8, size=n)
+    # pre-period: a full year for most, shorter when the data start later
+    exp_pre = np.where(rng.random(n) < 0.1, rng.integers(90, 365, size=n), 365)
+    # post-period: censored at follow-up end for about a third
+    exp_post = np.where(rng.random(n) < 0.35, rng.integers(30, 365, size=n), 365)
+    rows = []
+    for period, exposure in (("pre", exp_pre), ("post", exp_post)):
+        post = period == "post"
+        is_int = group == "intervention"
+        base = np.where(is_int, 1.6, 1.3) / DAYS_PER_MONTH
+        log_mu = (
+            np.log(base)
+            + 0.012 * (age - 40)
+            + np.where(sex == "M", np.log(0.85), 0.0)
+            + (np.log(0.90) if post else 0.0)
+            + (np.where(is_int, np.log(0.78), 0.0) if post else 0.0)
+            + np.log(frailty)
+            + np.log(exposure)
+        )
+        mu = np.exp(log_mu) * rng.gamma(shape=2.0, scale=0.5, size=n)
+        count = rng.poisson(mu)
+        rows.append(pd.DataFrame({
+            "client_id": client, "period": period, "group": group, "visits": count,
+            "exposure_days": exposure, "age": age, "sex": sex,
+        }))
+    out = pd.concat(rows, ignore_index=True)
+    # a realistic file is not sorted by client: shuffle the rows
+    return out.iloc[rng.permutation(len(out))].reset_index(drop=True)
+
+
+def its_counts(rng: np.random.Generator) -> pd.DataFrame:
+    """Monthly visit counts 2019-01 … 2024-12, change in 2022-09, population offset.
+
+    Level change 0.85 (rate ratio), slope change −0.4 % a month, seasonal amplitude about
+    10 %, AR(1) multiplicative noise (ρ = 0.5) so the errors are autocorrelated.
+    """
+    months = pd.period_range("2019-01", "2024-12", freq="M")
+    t = np.arange(len(months))
+    t0 = int(np.flatnonzero(months == pd.Period("2022-09", "M"))[0])
+    post = (t >= t0).astype(float)
+    cal = months.month.to_numpy()
+    population = np.round(70_000 - 40 * t + rng.normal(0, 150, size=len(t))).astype(int)
+    ar = np.zeros(len(t))
+    for i in range(1, len(t)):
+        ar[i] = 0.5 * ar[i - 1] + rng.normal(0, 0.05)
+    log_rate = (
+        np.log(40 / 1000) + 0.002 * t + np.log(0.85) * post - 0.004 * (t - t0) * post
+        + 0.10 * np.cos(2 * np.pi * cal / 12) + 0.04 * np.sin(2 * np.pi * cal / 12) + ar
+    )
+    visits = rng.poisson(np.exp(log_rate) * population)
+    return pd.DataFrame({"month": months.astype(str), "visits": visits, "population": population})
+
+
+def its_share(rng: np.random.Generator) -> pd.DataFrame:
+    """Monthly cases and cases treated within the limit, 2021-01 … 2024-12, change 2023-09."""
+    months = pd.period_range("2021-01", "2024-12", freq="M")
+    t = np.arange(len(months))
+    t0 = int(np.flatnonzero(months == pd.Period("2023-09", "M"))[0])
+    post = (t >= t0).astype(float)
+    cal = months.month.to_numpy()
+    cases = rng.integers(80, 220, size=len(t))
+    ar = np.zeros(len(t))
+    for i in range(1, len(t)):
+        ar[i] = 0.6 * ar[i - 1] + rng.normal(0, 0.15)
+    logit = 0.3 + 0.01 * t + 0.45 * post + 0.02 * (t - t0) * post - 0.3 * np.cos(2 * np.pi * cal / 12) + ar
+    within = rng.binomial(cases, 1 / (1 + np.exp(-logit)))
+    return pd.DataFrame({"month": months.astype(str), "cases": cases, "within_limit": within,
+                         "share": within / cases})
+
+
+def cost_effect(rng: np.random.Generator) -> pd.DataFrame:
+    """Per-client cost (€, right-skewed) and effect (employed 0/1), 180 + 120 clients.
+
+    Employed clients use fewer services, so cost and effect are correlated within group —
+    a bootstrap that breaks the pairs gets the correlation of ΔC and ΔE wrong.
+    """
+    n_int, n_cmp = 180, 120
+    group = np.array(["intervention"] * n_int + ["comparison"] * n_cmp)
+    p = np.where(group == "intervention", 0.36, 0.20)
+    effect = (rng.random(len(group)) < p).astype(int)
+    mean_cost = np.where(group == "intervention", 4200.0, 3500.0) * np.where(effect == 1, 0.6, 1.15)
+    cost = np.round(rng.gamma(shape=1.3, scale=mean_cost / 1.3), 2)
+    return pd.DataFrame({"client_id": [f"B{i:04d}" for i in range(1, len(group) + 1)],
+                         "group": group, "cost": cost, "effect": effect})
+
+
+def wilcoxon_sets(rng: np.random.Generator) -> pd.DataFrame:
+    """Paired before/after values in four regimes of R's ``wilcox.test``.
+
+    * ``exact_small``: 20 pairs, continuous, no ties, no zero differences → exact p.
+    * ``ties_zeros``: 60 pairs of monthly visit rates rounded to 0.5 → ties and zeros,
+      normal approximation with continuity and tie correction.
+    * ``small_ties``: 15 pairs with ties → R cannot use the exact test.
+    * ``large``: 80 continuous pairs → n ≥ 50, normal approximation.
+    """
+    sets = []
+    b = rng.gamma(2.0, 1.0, size=20)
+    sets.append(("exact_small", b, b * rng.lognormal(-0.2, 0.4, size=20)))
+    b = np.round(rng.gamma(2.0, 1.0, size=60) * 2) / 2
+    a = np.round((b + rng.normal(-0.3, 0.8, size=60)).clip(0) * 2) / 2
+    sets.append(("ties_zeros", b, a))
+    b = rng.integers(0, 8, size=15).astype(float)
+    sets.append(("small_ties", b, (b + rng.integers(-3, 3, size=15)).clip(0)))
+    b = rng.normal(10, 3, size=80)
+    sets.append(("large", b, b + rng.normal(-0.5, 2, size=80)))
+    frames = [pd.DataFrame({"dataset": name, "before": np.round(x, 4), "after": np.round(y, 4)})
+              for name, x, y in sets]
+    return pd.concat(frames, ignore_index=True)
+
+
+def main() -> None:
+    rng = np.random.default_rng(SEED)
+    OUT.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "panel.csv": panel(rng),
+        "its_counts.csv": its_counts(rng),
+        "its_share.csv": its_share(rng),
+        "cost_effect.csv": cost_effect(rng),
+        "wilcoxon.csv": wilcoxon_sets(rng),
+    }
+    for name, frame in tables.items():
+        frame.to_csv(OUT / name, index=False, lineterminator="\n", float_format="%.10g")
+        print(f"wrote {OUT / name} ({len(frame)} rows)")
+
+
+if __name__ == "__main__":
+    main()
