@@ -95,14 +95,17 @@ def cmd_validate(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from .params import load_params
     from .run import run_models
 
     data_root = Path(args.data) if args.data else _paths().data_root()
     reports = Path(args.out) if args.out else _paths().reports_dir()
+    files = _model_params(args.models, args.params)
+    for f in files:  # params problems first: they are the user's to fix before anything runs
+        load_params(f)
     if not data_root.is_dir():
         print(f"evalkit: data directory not found: {data_root}", file=sys.stderr)
         return EXIT_USAGE
-    files = _model_params(args.models, args.params)
     summary = run_models(files, data_root=data_root, reports_dir=reports, jobs=args.jobs, force=args.force,
                          progress=not args.quiet)
     ok = sum(r.status == "ok" for r in summary.results)
