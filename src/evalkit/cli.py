@@ -95,14 +95,21 @@ def cmd_validate(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from .errors import ParamsError
     from .params import load_params
     from .run import run_models
 
     data_root = Path(args.data) if args.data else _paths().data_root()
     reports = Path(args.out) if args.out else _paths().reports_dir()
     files = _model_params(args.models, args.params)
-    for f in files:  # params problems first: they are the user's to fix before anything runs
-        load_params(f)
+    problems: list[str] = []
+    for f in files:  # params problems first (all of them): the user fixes these before anything runs
+        try:
+            load_params(f)
+        except ParamsError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ParamsError(problems)
     if not data_root.is_dir():
         print(f"evalkit: data directory not found: {data_root}", file=sys.stderr)
         return EXIT_USAGE
