@@ -205,12 +205,31 @@ def _kernel_name() -> str:
 
 def _ipc_kernel_manager():
     """Kernel manager using IPC (Unix sockets) instead of TCP ports: no port races between
-    parallel kernels, and nothing readable from the network."""
+    parallel kernels, and nothing readable from the network.
+
+    Each kernel gets its sockets in a private temporary directory: jupyter_client's default
+    IPC path (``kernel-ipc-<n>`` in the working directory) is shared by kernels started at the
+    same time from one process, and parallel jobs then collided on it.
+    """
+    import shutil
+    import tempfile
+
     from jupyter_client.manager import AsyncKernelManager
-    from traitlets import CaselessStrEnum
+    from traitlets import CaselessStrEnum, default
 
     class IPCKernelManager(AsyncKernelManager):
         transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _private_ipc_path(self) -> str:
+            self._ipc_dir = tempfile.mkdtemp(prefix="evalkit-kernel-")
+            return os.path.join(self._ipc_dir, "k")
+
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            await super()._async_cleanup_resources(restart=restart)
+            ipc_dir = getattr(self, "_ipc_dir", None)
+            if ipc_dir and not restart:
+                shutil.rmtree(ipc_dir, ignore_errors=True)
 
     return IPCKernelManager
 
