@@ -145,6 +145,65 @@ def wilcoxon_sets(rng: np.random.Generator) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def paired_scores(rng: np.random.Generator) -> pd.DataFrame:
+    """Baseline and follow-up scores of 90 intervention + 70 comparison clients.
+
+    True ANCOVA group effect −2.5 points; the baseline-follow-up correlation is about 0.6.
+    Scores are rounded to 0.5 so there are ties.
+    """
+    group = np.array(["intervention"] * 90 + ["comparison"] * 70)
+    pre = rng.normal(20.0, 5.0, size=len(group))
+    post = 6.0 + 0.65 * pre - 2.5 * (group == "intervention") + rng.normal(0.0, 4.0, size=len(group))
+    return pd.DataFrame({"client_id": [f"P{i:04d}" for i in range(1, len(group) + 1)], "group": group,
+                         "pre": np.round(pre * 2) / 2, "post": np.round(post * 2) / 2})
+
+
+def survival_sets(rng: np.random.Generator) -> pd.DataFrame:
+    """Time-to-event datasets for ``survival.R``.
+
+    * ``waits``: 300 waiting times in whole days (ties), 25 % still waiting at the cut-off
+      (censored), two groups (the intervention group is treated faster, HR ≈ 1.4) and age.
+    * ``flat_half``: the curve sits exactly at 0.5 between two event times, so the median is
+      the midpoint (R's rule).
+    * ``last_half``: the curve ends exactly at 0.5 (last time censored).
+    * ``not_reached``: heavy censoring, the median's upper limit is not reached.
+    """
+    n = 300
+    group = np.where(rng.random(n) < 0.5, "intervention", "comparison")
+    age = rng.integers(18, 80, size=n)
+    rate = (1 / 60) * np.where(group == "intervention", 1.4, 1.0) * np.exp(0.005 * (age - 45))
+    wait = np.ceil(rng.exponential(1 / rate))
+    follow = rng.integers(20, 200, size=n)
+    still = (rng.random(n) < 0.25) | (wait > follow)
+    days = np.where(still, np.minimum(follow, wait), wait)
+    out = [pd.DataFrame({"dataset": "waits", "group": group, "age": age, "days": days.astype(int),
+                         "event": (~still).astype(int)})]
+    fixed = {
+        "flat_half": ([1, 2, 3, 4, 5, 7, 8, 9, 10, 11], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]),
+        "last_half": ([1, 2, 3, 4, 5, 6], [1, 1, 1, 0, 0, 0]),
+        "not_reached": ([3, 5, 5, 8, 10, 12, 14, 15, 20, 22, 25, 30], [1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 0]),
+    }
+    for name, (t, e) in fixed.items():
+        out.append(pd.DataFrame({"dataset": name, "group": "all", "age": 0, "days": t, "event": e}))
+    return pd.concat(out, ignore_index=True)
+
+
+def longitudinal(rng: np.random.Generator) -> pd.DataFrame:
+    """Scores of 120 clients at months 0, 6 and 12; about 20 % miss each follow-up.
+
+    Random intercept SD 4, residual SD 3, true change −1.5 (month 6) and −3.0 (month 12).
+    """
+    rows = []
+    for i in range(1, 121):
+        u = rng.normal(0.0, 4.0)
+        for month, effect in ((0, 0.0), (6, -1.5), (12, -3.0)):
+            if month > 0 and rng.random() < 0.2:
+                continue
+            rows.append({"client_id": f"L{i:04d}", "month": month,
+                         "score": round(25.0 + effect + u + rng.normal(0.0, 3.0), 2)})
+    return pd.DataFrame(rows)
+
+
 def main() -> None:
     rng = np.random.default_rng(SEED)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -155,6 +214,12 @@ def main() -> None:
         "cost_effect.csv": cost_effect(rng),
         "wilcoxon.csv": wilcoxon_sets(rng),
     }
+    # intervals / survival / linear datasets: their own stream, so adding them left the files
+    # above unchanged
+    rng2 = np.random.default_rng(SEED + 1)
+    tables["paired_scores.csv"] = paired_scores(rng2)
+    tables["survival.csv"] = survival_sets(rng2)
+    tables["longitudinal.csv"] = longitudinal(rng2)
     for name, frame in tables.items():
         frame.to_csv(OUT / name, index=False, lineterminator="\n", float_format="%.10g")
         print(f"wrote {OUT / name} ({len(frame)} rows)")

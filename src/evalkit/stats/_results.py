@@ -45,6 +45,11 @@ class StatEstimate:
         A key of :data:`evalkit.results.UNITS`.
     method
         Short method description in Finnish.
+    se_scale
+        ``log`` or ``identity`` (see ``se``).
+    numerator
+        For a proportion of counts: the count (``n`` is the denominator), so the report
+        can show ``25 / 73`` and suppress small cells; ``None`` otherwise.
     """
 
     indicator: str
@@ -57,12 +62,14 @@ class StatEstimate:
     unit: str
     method: str
     se_scale: Literal["log", "identity"] = "identity"
+    numerator: int | None = None
 
     def to_estimate(self) -> Estimate:
         """The row as :class:`evalkit.results.Estimate` (``results.csv`` contract)."""
         return Estimate(indicator=self.indicator, estimate=_float(self.estimate), unit=self.unit,
                         method=self.method, n=int(self.n), ci_low=_float(self.ci_low),
-                        ci_high=_float(self.ci_high), group=self.group)
+                        ci_high=_float(self.ci_high), group=self.group,
+                        numerator=None if self.numerator is None else int(self.numerator))
 
 
 def _float(x: float) -> float | None:
