@@ -117,7 +117,8 @@ def cmd_run(args) -> int:
                          progress=not args.quiet)
     ok = sum(r.status == "ok" for r in summary.results)
     cached = sum(r.status == "cached" for r in summary.results)
-    print(f"evalkit run: {ok} ran, {cached} cached, {len(summary.failed)} failed → {reports}", file=sys.stderr)
+    skipped = f", {len(summary.skipped)} skipped" if summary.skipped else ""
+    print(f"evalkit run: {ok} ran, {cached} cached, {len(summary.failed)} failed{skipped} → {reports}", file=sys.stderr)
     for r in summary.failed:
         print(f"  failed: {r.job.model}/{r.job.measure}: {r.error}", file=sys.stderr)
     return summary.exit_code
@@ -143,12 +144,14 @@ def cmd_report(args) -> int:
 
 
 def cmd_demo_data(args) -> int:
-    from .data.demo import write_demo_data
+    from .data.demo import DEMO_SEED, write_demo_data
 
     out = Path(args.out) if args.out else _paths().data_root() / "demo"
     params_out = Path(args.params_out) if args.params_out else None
-    written = write_demo_data(out, seed=args.seed, params_dir=params_out)
-    print(f"evalkit demo-data: wrote {len(written)} files under {out}", file=sys.stderr)
+    seed = DEMO_SEED if args.seed is None else args.seed
+    written = write_demo_data(out, seed=seed, params_dir=params_out)
+    print(f"evalkit demo-data: wrote {len(written)} files under {out} and {out.parent / 'reference'} "
+          f"(seed {seed}; truth in {out / 'TRUTH.yaml'})", file=sys.stderr)
     return EXIT_OK
 
 
@@ -197,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_report)
 
     sp = sub.add_parser("demo-data", help="write the synthetic demo data")
-    sp.add_argument("--seed", type=int, default=20250220, help="random seed (default: 20250220)")
+    sp.add_argument("--seed", type=int, default=None,
+                    help="random seed (default: the shipped demo data's seed, evalkit.data.demo.DEMO_SEED)")
     sp.add_argument("--out", metavar="DIR", help="output directory (default: data/demo)")
     sp.add_argument("--params-out", metavar="DIR", help="also write the demo params files here")
     sp.set_defaults(func=cmd_demo_data)

@@ -80,6 +80,8 @@ class JobResult:
 class RunSummary:
     results: list[JobResult] = field(default_factory=list)
     validation_errors: dict[str, str] = field(default_factory=dict)
+    #: (model, measure) pairs asked for whose notebook does not exist (yet): skipped, not failed
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def failed(self) -> list[JobResult]:
@@ -152,8 +154,13 @@ def plan_jobs(
     data_root: Path,
     reports_dir: Path,
     notebooks_dir: Path,
+    skipped: list[tuple[str, str]] | None = None,
 ) -> list[Job]:
-    """Validate every params file (raising ParamsError) and list the jobs they ask for."""
+    """Validate every params file (raising ParamsError) and list the jobs they ask for.
+
+    A measure whose notebook is missing from ``notebooks_dir`` is left out and, when
+    ``skipped`` is given, appended to it as ``(model, measure)``.
+    """
     from .errors import ParamsError
 
     problems: list[str] = []
@@ -165,6 +172,10 @@ def plan_jobs(
             problems.extend(exc.problems)
             continue
         for measure in params.measures:
+            if not (notebooks_dir / NOTEBOOKS[measure]).is_file():
+                if skipped is not None:
+                    skipped.append((params.model, measure))
+                continue
             jobs.append(Job(model=params.model, measure=measure, notebook=notebooks_dir / NOTEBOOKS[measure],
                             params_file=pf.resolve(), params=params, data_root=data_root.resolve(),
                             model_dir=(reports_dir / params.model).resolve()))
@@ -344,8 +355,12 @@ def run_models(
 
     root = project_root()
     notebooks_dir = notebooks_dir or ((root / "notebooks") if root else Path("notebooks"))
-    all_jobs = plan_jobs(params_files, data_root=data_root, reports_dir=reports_dir, notebooks_dir=notebooks_dir)
     summary = RunSummary()
+    all_jobs = plan_jobs(params_files, data_root=data_root, reports_dir=reports_dir, notebooks_dir=notebooks_dir,
+                         skipped=summary.skipped)
+    if summary.skipped:
+        echo(f"evalkit: {len(summary.skipped)} measure(s) skipped, notebook not available: "
+             + ", ".join(f"{m}/{x}" for m, x in summary.skipped))
     started = datetime.now()
     t0 = time.perf_counter()
     code = code_fingerprint()

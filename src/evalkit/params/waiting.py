@@ -30,3 +30,12 @@ class WaitingOptions(Strict):
     by: list[str] = Field(default_factory=lambda: ["service"], description="split columns (service, site)")
     period: str = Field("year", description="period of the tables: year or quarter")
     change_date: date | None = Field(None, description="date for the interrupted time series")
+    its_sites: list[str] = Field(
+        default_factory=list,
+        description="sites whose pooled monthly series the interrupted time series uses (empty = all sites)",
+    )
+    its_limit_days: int | None = Field(
+        None, gt=0,
+        description="fixed limit (days) of the monthly within-limit share in the interrupted time series; "
+        "empty = the limit in force at change_date (a fixed limit keeps a limit change out of the series)",
+    )
