@@ -11,6 +11,7 @@ from .context import ModelContext, open_model
 from .data import Dataset, load_tables
 from .errors import AnalysisError, DataError, EvalkitError, ParamsError, PrivacyError
 from .measures.reach import ReachResult, reach
+from .measures.visits import VisitsResult, visits
 from .params import Params, load_params
 from .report.section import Column, Section
 from .results import RESULT_COLUMNS, Estimate, MeasureResult
@@ -29,10 +30,12 @@ __all__ = [
     "ParamsError",
     "PrivacyError",
     "ReachResult",
+    "VisitsResult",
     "Section",
     "__version__",
     "load_params",
     "load_tables",
     "open_model",
     "reach",
+    "visits",
 ]

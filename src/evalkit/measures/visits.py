@@ -9,26 +9,36 @@ rows filtered out, orphan rows, rows outside the windows, clients left out and w
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError, DataError, DataProblem
+from ..results import Estimate, MeasureResult
+from ..stats._results import StatisticalWarning
+from ..stats.bootstrap import bootstrap_mean, bootstrap_mean_difference, wilcoxon_signed_rank
+from ..stats.counts import PERSON_MONTH_DAYS, CountModelResult, negbin_panel, poisson_panel
+from ..stats.its import ItsResult, segmented_regression
 
 __all__ = [
     "PERSON_MONTH_DAYS",
     "VisitsPanel",
+    "VisitsResult",
     "VisitsSource",
+    "calendar_quarter_rates",
+    "effective_windows",
+    "monthly_service_counts",
+    "options_from_params",
+    "relative_month_rates",
+    "visits",
     "visits_panel",
 ]
-
-#: Days in a person-month (365.25 / 12).
-PERSON_MONTH_DAYS = 30.4375
 
 VisitsSource = pd.DataFrame | duckdb.DuckDBPyRelation
 
@@ -563,3 +573,449 @@ def _check_visit_rows(rel: duckdb.DuckDBPyRelation, agg: pd.DataFrame, cols: dic
             problems.append(DataProblem(file="visits", table="visits", column=column, value=val,
                                         rule=f"{rule} (client {cid}, date {d}; {total} row(s) in all)"))
     raise DataError(problems)
+
+
+# --------------------------------------------------------------------------------------
+# monthly aggregates (diagnostics and the interrupted time series)
+# --------------------------------------------------------------------------------------
+
+
+def _month_bounds(k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day offset of relative month ``k`` (day t is in month floor(t/30.4375))."""
+    lo = np.ceil(k * PERSON_MONTH_DAYS).astype(int)
+    hi = np.ceil((k + 1) * PERSON_MONTH_DAYS).astype(int) - 1
+    return lo, hi
+
+
+def _monthly_scan(visits: VisitsSource, panel: VisitsPanel) -> pd.DataFrame:
+    """One scan: filtered, dated visits in [data_start, data_cutoff] by (group, relative
+    month, calendar month, observed). ``group`` is NULL for visits of clients not analysed
+    (and orphans); ``observed`` is false after the client's ``followup_end``."""
+    rel = _relation(visits)
+    cols = _visit_columns(rel, filters=panel.filters, value=None)
+    c = panel.clients
+    _evalkit_analysed = pd.DataFrame({  # read by DuckDB (replacement scan)
+        "client_id": c["client_id"], "grp": c["group"], "index_date": c["index_date"],
+        "observed_to": c["observed_to"]})
+    sql = f"""
+        WITH v AS (
+            SELECT CAST(client_id AS VARCHAR) AS cid, {cols['date']} AS d, {cols['n']} AS n
+            FROM visits_src WHERE {cols['kept']}
+        ), a AS (
+            SELECT client_id, grp, CAST(index_date AS DATE) AS index_date,
+                   CAST(observed_to AS DATE) AS observed_to FROM _evalkit_analysed
+        )
+        SELECT a.grp AS "group",
+               CAST(floor(date_diff('day', a.index_date, v.d) / {PERSON_MONTH_DAYS}) AS INTEGER)
+                   AS rel_month,
+               CAST(date_trunc('month', v.d) AS DATE) AS cal_month,
+               coalesce(v.d <= a.observed_to, FALSE) AS observed,
+               sum(v.n) AS visits
+        FROM v LEFT JOIN a ON v.cid = a.client_id
+        WHERE v.d BETWEEN DATE '{panel.data_start.isoformat()}' AND DATE '{panel.data_cutoff.isoformat()}'
+        GROUP BY ALL
+    """
+    out = rel.query("visits_src", sql).df()
+    out["visits"] = out["visits"].astype("int64")
+    return out
+
+
+def relative_month_rates(scan: pd.DataFrame, panel: VisitsPanel, *, months_before: int,
+                         months_after: int) -> pd.DataFrame:
+    """Visits per person-month by group and month relative to the index date.
+
+    Month ``k`` holds the days ``t`` (from the index date) with ``floor(t / 30.4375) = k``;
+    exposure is each analysed client's days of that month inside its observation
+    (data start … ``followup_end``), no wash-out. Columns: ``group``, ``month``, ``visits``,
+    ``exposure_days``, ``clients`` (observed at least one day), ``rate``.
+    """
+    months = np.arange(-months_before, months_after + 1)
+    lo, hi = _month_bounds(months)
+    c = panel.clients
+    idx = c["index_date"].to_numpy("datetime64[D]").astype(np.int64)[:, None]
+    start = np.datetime64(panel.data_start, "D").astype(np.int64)
+    end = c["observed_to"].to_numpy("datetime64[D]").astype(np.int64)[:, None]
+    a = np.maximum(idx + lo[None, :], start)
+    b = np.minimum(idx + hi[None, :], end)
+    days = np.clip(b - a + 1, 0, None)
+    rows = []
+    obs = scan[scan["observed"] & scan["group"].notna()]
+    counts = obs.groupby(["group", "rel_month"])["visits"].sum()
+    for g in [g for g in GROUPS if (c["group"] == g).any()]:
+        mask = (c["group"] == g).to_numpy()
+        d = days[mask]
+        for j, k in enumerate(months):
+            expo = int(d[:, j].sum())
+            n = int((d[:, j] > 0).sum())
+            v = int(counts.get((g, k), 0))
+            rows.append({"group": g, "month": int(k), "visits": v, "exposure_days": expo, "clients": n,
+                         "rate": v / expo * PERSON_MONTH_DAYS if expo > 0 else np.nan})
+    return pd.DataFrame(rows)
+
+
+def calendar_quarter_rates(scan: pd.DataFrame, panel: VisitsPanel) -> pd.DataFrame:
+    """Visits per person-month by group and calendar quarter (the seed reports' table).
+
+    All filtered visits of the analysed clients in the quarter, before or after their index
+    date, over their observed days in the quarter. Columns: ``group``, ``quarter``
+    (``2024Q1``), ``visits``, ``person_months``, ``clients``, ``rate``.
+    """
+    q = pd.period_range(pd.Period(panel.data_start, "Q"), pd.Period(panel.data_cutoff, "Q"), freq="Q")
+    qa = q.start_time.to_numpy("datetime64[D]").astype(np.int64)
+    qb = q.end_time.to_numpy("datetime64[D]").astype(np.int64)
+    c = panel.clients
+    start = np.datetime64(panel.data_start, "D").astype(np.int64)
+    end = c["observed_to"].to_numpy("datetime64[D]").astype(np.int64)[:, None]
+    days = np.clip(np.minimum(qb[None, :], end) - np.maximum(qa[None, :], start) + 1, 0, None)
+    obs = scan[scan["observed"] & scan["group"].notna()].copy()
+    obs["quarter"] = pd.PeriodIndex(pd.to_datetime(obs["cal_month"]), freq="Q").astype(str)
+    counts = obs.groupby(["group", "quarter"])["visits"].sum()
+    rows = []
+    for g in [g for g in GROUPS if (c["group"] == g).any()]:
+        d = days[(c["group"] == g).to_numpy()]
+        for j, per in enumerate(q):
+            expo = int(d[:, j].sum())
+            v = int(counts.get((g, str(per)), 0))
+            rows.append({"group": g, "quarter": str(per), "visits": v,
+                         "person_months": expo / PERSON_MONTH_DAYS, "clients": int((d[:, j] > 0).sum()),
+                         "rate": v / expo * PERSON_MONTH_DAYS if expo > 0 else np.nan})
+    return pd.DataFrame(rows)
+
+
+def monthly_service_counts(scan: pd.DataFrame, panel: VisitsPanel) -> pd.DataFrame:
+    """All filtered visits per full calendar month between the data start and the cut-off
+    (every client, analysed or not): ``month`` (Period), ``visits``. Partial first and last
+    months are left out; months without visits are 0."""
+    first = pd.Period(panel.data_start, "M")
+    if pd.Timestamp(panel.data_start) != first.start_time:
+        first += 1
+    last = pd.Period(panel.data_cutoff, "M")
+    if pd.Timestamp(panel.data_cutoff) != last.end_time.normalize():
+        last -= 1
+    months = pd.period_range(first, last, freq="M")
+    per = scan.assign(month=pd.PeriodIndex(pd.to_datetime(scan["cal_month"]), freq="M"))
+    counts = per.groupby("month")["visits"].sum()
+    return pd.DataFrame({"month": months, "visits": [int(counts.get(m, 0)) for m in months]})
+
+
+# --------------------------------------------------------------------------------------
+# the measure
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitsResult(MeasureResult):
+    """Visits before and after the index date (``measure = visits``).
+
+    ``estimates`` (results.csv rows, ``n`` = clients unless said otherwise):
+
+    * ``clients`` per group (persons analysed);
+    * ``rate_pre``, ``rate_post`` per group — visits per person-month, Poisson model;
+    * ``rate_ratio`` per group (post / pre) and, with a comparison group,
+      ``did_rate_ratio`` (group ``all``) — Poisson GLM, cluster-robust by client;
+    * ``nb_rate_ratio`` / ``nb_did_rate_ratio`` — negative binomial sensitivity analysis;
+    * ``adjusted_rate_ratio`` / ``adjusted_did_rate_ratio`` — with covariates (optional);
+    * ``mean_change`` per group — mean per-client change in the monthly rate, bootstrap
+      interval; the method text carries the Wilcoxon signed-rank p; with a comparison
+      group also ``mean_change_difference`` (intervention − comparison);
+    * ``pretrend_rate_ratio`` per group and ``pretrend_did_rate_ratio`` — the later half
+      of the pre-period against the earlier half (a placebo test of parallel trends);
+    * ``its_level_change``, ``its_slope_change`` — interrupted time series (``n`` = months).
+
+    Other fields hold the tables behind the figures (aggregates only, no row-level data),
+    the model objects, ``notes`` (Finnish, for the report: sensitivity analyses that could
+    not be computed) and ``details`` (the technical reasons, for the analyst; they may name
+    rows and are not for publication).
+    """
+
+    measure: ClassVar[str] = "visits"
+    title_fi: ClassVar[str] = "Käyntimäärät"
+
+    groups: tuple[str, ...] = ()
+    summary_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    relative_months: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quarters: pd.DataFrame = field(default_factory=pd.DataFrame)
+    its_series: pd.DataFrame | None = None
+    wilcoxon: pd.DataFrame = field(default_factory=pd.DataFrame)
+    exclusions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    visit_flow: pd.DataFrame = field(default_factory=pd.DataFrame)
+    censored: Mapping[str, int] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()
+    poisson: CountModelResult | None = None
+    negbin: CountModelResult | None = None
+    pretrend: CountModelResult | None = None
+    its: ItsResult | None = None
+
+    @property
+    def has_comparison(self) -> bool:
+        return "comparison" in self.groups
+
+    @property
+    def n_clients(self) -> int:
+        return int(sum(e.n or 0 for e in self.estimates if e.indicator == "clients"))
+
+    def report_tables(self, *, min_cell: int = 5) -> dict[str, pd.DataFrame]:
+        """Tables for the report with Finnish group and period labels; a rate resting on
+        fewer than ``min_cell`` clients is blanked (the counts are suppressed when the
+        report is rendered, see ``evalkit.report.suppress``)."""
+        group = {"intervention": "toimintamalli", "comparison": "vertailuryhmä"}
+        period = {"pre": "ennen aloitusta", "post": "aloituksen jälkeen"}
+        summary = self.summary_table.assign(
+            group=self.summary_table["group"].map(group), period=self.summary_table["period"].map(period))
+        summary["rate"] = summary["rate"].where(self.summary_table["clients"] >= min_cell)
+        quarters = self.quarters.assign(group=self.quarters["group"].map(group))
+        quarters["rate"] = quarters["rate"].where(self.quarters["clients"] >= min_cell)
+        quarters = quarters[quarters["clients"] > 0].reset_index(drop=True)
+        exclusions = self.exclusions.assign(
+            group=self.exclusions["group"].map(group),
+            reason=self.exclusions["reason"].map(_REASON_FI).fillna(self.exclusions["reason"]))
+        flow = self.visit_flow.assign(step=self.visit_flow["step"].map(_STEP_FI))
+        return {"summary": summary, "quarters": quarters, "exclusions": exclusions, "visit_flow": flow}
+
+    def flow_exclusions(self) -> dict[str, int]:
+        """Clients left out by reason (for ``Dataset.set_analysed``)."""
+        return {str(r): int(n) for r, n in self.exclusions.groupby("reason", sort=False)["clients"].sum().items()}
+
+
+_REASON_FI = {
+    "no_index_date": "ei aloituspäivää (ohjattu, ei aloittanut)",
+    "index_after_observation": "seuranta-aika alkaa vasta aineiston päättymisen jälkeen",
+    "no_pre_exposure": "esijakso kokonaan ennen aineiston alkua",
+    "no_post_exposure": "ei havaittuja päiviä seurantajaksolla",
+}
+_STEP_FI = {
+    "read": "käyntirivejä luettu",
+    "filtered_out": "rajattu pois (palvelu, ammattiryhmä tai yhteystapa)",
+    "orphan": "asiakas ei asiakastaulussa",
+    "client_not_analysed": "asiakas ei mukana analyysissa",
+    "outside_windows": "tarkastelujaksojen ulkopuolella",
+    "pre": "esijaksolla",
+    "post": "seurantajaksolla",
+}
+
+
+def visits(
+    visits: VisitsSource,
+    clients: pd.DataFrame,
+    *,
+    data_cutoff: date | str,
+    data_start: date | str | None = None,
+    seed: int | np.random.Generator,
+    pre: tuple[int, int] = (-365, -1),
+    post: tuple[int, int] = (0, 364),
+    washout: int = 0,
+    filters: Mapping[str, Sequence[str]] | None = None,
+    covariates: Sequence[str] = (),
+    bootstrap_reps: int = 2000,
+    rtm_months: int = 24,
+    its_change: date | str | None = None,
+    its_harmonics: int = 2,
+    its_hac_lags: int | None = None,
+    level: float = 0.95,
+) -> VisitsResult:
+    """Visits per person-month before and after each client's index date, by group.
+
+    Parameters
+    ----------
+    visits, clients, pre, post, washout, filters, data_start, data_cutoff
+        As in :func:`visits_panel`.
+    seed
+        Seed (or Generator) of the bootstrap of ``mean_change``.
+    covariates
+        Columns of ``clients`` for an adjusted sensitivity model (``age`` is derived from
+        ``birth_year`` at the index date when asked for and not present).
+    bootstrap_reps
+        Bootstrap draws for ``mean_change``.
+    rtm_months
+        Months before the index shown in the regression-to-the-mean diagnostic.
+    its_change
+        Date of the change for the interrupted time series of monthly service counts;
+        ``None`` skips it.
+    its_harmonics, its_hac_lags
+        Seasonality (Fourier pairs; 0 = none) and Newey–West lags (``None`` = rule of thumb).
+    level
+        Confidence level.
+
+    Returns
+    -------
+    VisitsResult
+
+    Notes
+    -----
+    The primary model is :func:`evalkit.stats.counts.poisson_panel` on the panel (checked
+    against R ``glm`` + ``sandwich::vcovCL``); the negative binomial model is
+    :func:`~evalkit.stats.counts.negbin_panel` (R ``MASS::glm.nb``); the change per client
+    uses :func:`~evalkit.stats.bootstrap.bootstrap_mean` and
+    :func:`~evalkit.stats.bootstrap.wilcoxon_signed_rank` (R ``boot``, ``wilcox.test``); the
+    time series uses :func:`~evalkit.stats.its.segmented_regression` (R ``glm`` +
+    ``sandwich::NeweyWest``). A sensitivity model that cannot be fitted (e.g. no
+    overdispersion for the negative binomial) is left out with a note, never silently.
+    """
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    panel = visits_panel(visits, clients, pre=pre, post=post, washout=washout, filters=filters,
+                         data_start=data_start, data_cutoff=data_cutoff)
+    frame = panel.frame
+    groups = tuple(g for g in ("intervention", "comparison") if (frame["group"] == g).any())
+    notes: list[tuple[str, str]] = []  # (Finnish note for the report, technical detail)
+    estimates: list[Estimate] = [
+        Estimate("clients", float(n), "persons", "analysoidut asiakkaat", n=int(n), group=g)
+        for g, n in panel.n_by_group().items()]
+
+    poisson = poisson_panel(frame, level=level)
+    estimates += poisson.to_estimates()
+
+    negbin = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", StatisticalWarning)
+            negbin = negbin_panel(frame, level=level)
+        estimates += negbin.to_estimates()
+    except AnalysisError as exc:
+        notes.append(("Negatiivista binomimallia ei voitu sovittaa (malli ei konvergoinut tai "
+                      "aineistossa ei ollut ylihajontaa); tulokset perustuvat Poisson-malliin.", str(exc)))
+
+    if covariates:
+        adj_frame = _with_covariates(frame, panel, clients, covariates)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", StatisticalWarning)
+                adjusted = poisson_panel(adj_frame, covariates=tuple(covariates), level=level)
+            estimates += [e.with_(indicator=f"adjusted_{e.indicator}") for e in adjusted.to_estimates()]
+        except AnalysisError as exc:
+            notes.append(("Vakioitua herkkyysmallia ei voitu sovittaa.", str(exc)))
+
+    wide = panel.wide()
+    wil_rows = []
+    changes = {}
+    for g in groups:
+        sub = wide[wide["group"] == g]
+        changes[g] = sub["change"].to_numpy(dtype=float)
+        boot = bootstrap_mean(changes[g], seed=rng, reps=bootstrap_reps, level=level)
+        wil = wilcoxon_signed_rank(sub["rate_post"].to_numpy(float), sub["rate_pre"].to_numpy(float))
+        wil_rows.append({"group": g, "statistic": wil.statistic, "p_value": wil.p_value, "n": wil.n,
+                         "n_zero": wil.n_zero, "exact": wil.exact})
+        method = (f"asiakaskohtaisen muutoksen (käyntiä / hlö-kk) keskiarvo; {boot.method}; "
+                  f"Wilcoxonin merkittyjen sijalukujen testi p = {_p_text(wil.p_value)}")
+        estimates.append(Estimate("mean_change", boot.estimate, "visits_per_person_month", method,
+                                  n=int(len(sub)), ci_low=boot.ci_low, ci_high=boot.ci_high, group=g))
+    if len(groups) == 2:
+        diff = bootstrap_mean_difference(changes["intervention"], changes["comparison"], seed=rng,
+                                         reps=bootstrap_reps, level=level)
+        estimates.append(Estimate("mean_change_difference", diff.estimate, "visits_per_person_month",
+                                  f"muutosten erotus (toimintamalli − vertailu); {diff.method}",
+                                  n=diff.n, ci_low=diff.ci_low, ci_high=diff.ci_high, group="all"))
+
+    pretrend = _pretrend(visits, clients, panel, level=level, notes=notes)
+    if pretrend is not None:
+        estimates += [e.with_(indicator=f"pretrend_{e.indicator}")
+                      for e in pretrend.to_estimates() if "rate_ratio" in e.indicator]
+
+    scan = _monthly_scan(visits, panel)
+    months_after = int(np.ceil((panel.post_window[1] + 1) / PERSON_MONTH_DAYS)) - 1
+    rel_months = relative_month_rates(scan, panel, months_before=rtm_months, months_after=months_after)
+    quarters = calendar_quarter_rates(scan, panel)
+
+    its = None
+    its_series = None
+    if its_change is not None:
+        its_series = monthly_service_counts(scan, panel)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", StatisticalWarning)
+                its = segmented_regression(its_series, outcome="visits", change=str(its_change),
+                                           harmonics=its_harmonics, hac_lags=its_hac_lags, level=level)
+            estimates += its.to_estimates()
+        except AnalysisError as exc:
+            notes.append(("Keskeytettyä aikasarjaa ei voitu laskea (liian lyhyt sarja tai muutoskohta "
+                          "sarjan ulkopuolella).", str(exc)))
+
+    summary = _summary_table(frame, groups)
+    settings = {"pre_window": panel.pre_window, "post_window": panel.post_window,
+                "washout": panel.washout, "filters": dict(panel.filters),
+                "data_start": panel.data_start, "data_start_inferred": panel.data_start_inferred,
+                "data_cutoff": panel.data_cutoff, "bootstrap_reps": bootstrap_reps,
+                "rtm_months": rtm_months,
+                "its_change": _as_date(its_change, "its_change") if its_change is not None else None,
+                "level": level,
+                "covariates": tuple(covariates),
+                "nb_alpha": negbin.alpha if negbin is not None else None}
+    return VisitsResult(
+        estimates=tuple(estimates), groups=groups, summary_table=summary, relative_months=rel_months,
+        quarters=quarters, its_series=its.series if its is not None else its_series,
+        wilcoxon=pd.DataFrame(wil_rows), exclusions=panel.exclusions, visit_flow=panel.visit_flow,
+        censored=dict(panel.censored), settings=settings, notes=tuple(n for n, _ in notes),
+        details=tuple(d for _, d in notes if d), poisson=poisson,
+        negbin=negbin, pretrend=pretrend, its=its)
+
+
+def _p_text(p: float) -> str:
+    return "< 0,001" if p < 0.001 else f"{p:.3f}".replace(".", ",")
+
+
+def _summary_table(frame: pd.DataFrame, groups: Sequence[str]) -> pd.DataFrame:
+    """Crude totals by group and period: clients, visits, person-months, rate."""
+    rows = []
+    for g in groups:
+        for per in ("pre", "post"):
+            sub = frame[(frame["group"] == g) & (frame["period"] == per)]
+            pm = sub["exposure_days"].sum() / PERSON_MONTH_DAYS
+            rows.append({"group": g, "period": per, "clients": int(sub["client_id"].nunique()),
+                         "visits": int(sub["visits"].sum()), "person_months": float(pm),
+                         "rate": float(sub["visits"].sum() / pm) if pm > 0 else np.nan})
+    return pd.DataFrame(rows)
+
+
+def _pretrend(visits: VisitsSource, clients: pd.DataFrame, panel: VisitsPanel, *, level: float,
+              notes: list[tuple[str, str]]) -> CountModelResult | None:
+    """Later half of the pre-period against the earlier half (placebo post/pre)."""
+    lo, hi = panel.pre_window
+    if hi - lo + 1 < 60:
+        notes.append(("Esijakson trendiä ei tarkasteltu: esijakso on alle 60 päivää.", ""))
+        return None
+    mid = lo + (hi - lo + 1) // 2
+    try:
+        placebo = visits_panel(visits, clients, pre=(lo, mid - 1), post=(mid, hi), washout=0,
+                               filters=panel.filters, data_start=panel.data_start,
+                               data_cutoff=panel.data_cutoff)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", StatisticalWarning)
+            return poisson_panel(placebo.frame, level=level)
+    except AnalysisError as exc:
+        notes.append(("Esijakson trendiä ei voitu arvioida.", str(exc)))
+        return None
+
+
+def _with_covariates(frame: pd.DataFrame, panel: VisitsPanel, clients: pd.DataFrame,
+                     covariates: Sequence[str]) -> pd.DataFrame:
+    cl = clients.copy()
+    cl["client_id"] = cl["client_id"].astype(str)
+    if "age" in covariates and "age" not in cl.columns:
+        if "birth_year" not in cl.columns:
+            raise DataError([DataProblem(file="clients", table="clients", column="birth_year",
+                                         rule="covariate 'age' needs birth_year")])
+        idx = panel.clients.set_index("client_id")["index_date"]
+        cl["age"] = (cl["client_id"].map(idx).dt.year
+                     - pd.to_numeric(cl["birth_year"], errors="coerce"))
+    missing = [c for c in covariates if c not in cl.columns]
+    if missing:
+        raise DataError([DataProblem(file="clients", table="clients", column=c,
+                                     rule="covariate column is missing (params visits.covariates)")
+                         for c in missing])
+    return frame.merge(cl[["client_id", *covariates]], on="client_id", how="left", validate="many_to_one")
+
+
+def options_from_params(params: Any) -> dict[str, Any]:
+    """Keyword arguments of :func:`visits` from a model's :class:`evalkit.params.Params`."""
+    o = params.visits
+    its = o.its
+    return {
+        "data_cutoff": params.data_cutoff, "data_start": params.data_start, "seed": params.seed,
+        "pre": o.pre_window, "post": o.post_window, "washout": o.washout_days,
+        "filters": {k: list(v) for k, v in o.filters.items()}, "covariates": tuple(o.covariates),
+        "bootstrap_reps": o.bootstrap_reps, "rtm_months": o.rtm_months,
+        "its_change": its.change_date if its is not None else None,
+        "its_harmonics": (2 if its.seasonality else 0) if its is not None else 2,
+        "its_hac_lags": its.hac_lags if its is not None else None,
+    }

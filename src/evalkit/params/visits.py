@@ -3,12 +3,41 @@
 from __future__ import annotations
 
 from datetime import date
+from math import ceil
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from .common import Strict, Window
 
-__all__ = ["ItsOptions", "VisitsOptions"]
+__all__ = ["ItsOptions", "VisitsOptions", "VisitsWindow", "months_to_days"]
+
+#: Days in a month of the months shorthand (365.25 / 12, as a person-month).
+_MONTH_DAYS = 30.4375
+
+
+def months_to_days(first: int, last: int) -> tuple[int, int]:
+    """Months relative to the index date → days: month ``k`` holds the days ``t`` with
+    ``floor(t / 30.4375) = k``, so ``[-12, -1]`` is ``[-365, -1]`` and ``[0, 11]`` is ``[0, 365]``."""
+    return ceil(first * _MONTH_DAYS), ceil((last + 1) * _MONTH_DAYS) - 1
+
+
+def _months_shorthand(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) != {"months"}:
+            raise ValueError(f"expected two integers (days) or {{months: [first, last]}}, got {value!r}")
+        months = value["months"]
+        if not (isinstance(months, list | tuple) and len(months) == 2
+                and all(isinstance(m, int) and not isinstance(m, bool) for m in months)):
+            raise ValueError(f"months: expected two integers, got {months!r}")
+        if months[0] > months[1]:
+            raise ValueError(f"months: start {months[0]} is after its end {months[1]}")
+        return list(months_to_days(*months))
+    return value
+
+
+#: A window in days relative to the index date, or ``{months: [first, last]}``.
+VisitsWindow = Annotated[Window, BeforeValidator(_months_shorthand)]
 
 
 class ItsOptions(Strict):
@@ -24,8 +53,12 @@ class ItsOptions(Strict):
 class VisitsOptions(Strict):
     """Visits before and after each client's own index date."""
 
-    pre_window: Window = Field((-365, -1), description="pre-period in days relative to the index date")
-    post_window: Window = Field((0, 364), description="post-period in days relative to the index date")
+    pre_window: VisitsWindow = Field(
+        (-365, -1), description="pre-period in days relative to the index date, both ends included; "
+        "or months: {months: [-12, -1]} (= [-365, -1])")
+    post_window: VisitsWindow = Field(
+        (0, 364), description="post-period in days relative to the index date (day 0 = index date); "
+        "or months: {months: [0, 11]} (= [0, 365])")
     washout_days: int = Field(
         0, ge=0, description="days just before the index date left out of the pre-period"
     )

@@ -2,5 +2,13 @@
 
 from .common import locale_axis, style
 from .reach import reach_chart
+from .visits import visits_its_chart, visits_rate_chart, visits_relative_month_chart
 
-__all__ = ["locale_axis", "reach_chart", "style"]
+__all__ = [
+    "locale_axis",
+    "reach_chart",
+    "style",
+    "visits_its_chart",
+    "visits_rate_chart",
+    "visits_relative_month_chart",
+]

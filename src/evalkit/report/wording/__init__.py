@@ -5,5 +5,6 @@ live in ``wording.common``.
 """
 
 from .reach import reach_narrative
+from .visits import visits_limitations, visits_methods, visits_narrative
 
-__all__ = ["reach_narrative"]
+__all__ = ["reach_narrative", "visits_limitations", "visits_methods", "visits_narrative"]
