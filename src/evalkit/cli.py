@@ -90,7 +90,8 @@ def cmd_validate(args) -> int:
             print(str(exc), file=sys.stderr)
             status = EXIT_USAGE
             continue
-        print_flow(ds.flow)
+        print_flow(ds.flow, checks=ds.checks)
+        ds.close()
     return status
 
 

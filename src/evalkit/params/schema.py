@@ -56,6 +56,17 @@ class TableSource(Strict):
         default_factory=list,
         description="columns of the file that are never read (e.g. names or addresses in an extract)",
     )
+    encoding: str | None = Field(
+        None, description="CSV text encoding (utf-8, utf-8-sig, cp1252, latin-1, utf-16); default: detected"
+    )
+    separator: Literal[",", ";", "\t", "|"] | None = Field(
+        None, description="CSV column separator; default: detected"
+    )
+    decimal: Literal[".", ","] | None = Field(None, description="decimal mark of numbers; default: detected")
+    date_format: str | None = Field(
+        None,
+        description="date format: iso, fi (d.m.yyyy) or a strptime format such as '%d/%m/%Y'; default: detected",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -1,0 +1,389 @@
+"""The visits table through DuckDB: a lazy relation over the files, validated in SQL.
+
+Visits may be tens of millions of rows, so they are never materialised in pandas. The
+files are read by DuckDB with the detected dialect (every column as text), column names
+and code values are mapped in SQL, types are parsed in SQL, and validation is one
+aggregate pass that counts each problem. Only the first few offending rows of each kind
+are fetched to name them (file, row, column, value) in the message.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ..errors import DataError, DataProblem, PrivacyError
+from ..params import Params, TableSource
+from .contract import CONTRACT
+from .dialect import (
+    detect_date_format,
+    detect_encoding,
+    detect_separator,
+    example_date,
+    normalise_date_format,
+    read_text_sample,
+    sample_records,
+)
+from .hetu import find_hetu, looks_like_hetu_sql
+from .privacy import PRIVACY_HINT, check_column_names, pseudonym, pseudonymise_key
+from .read import file_format, read_raw, shown_path
+from .table import fmt_label
+
+__all__ = ["VisitsCheck", "load_visits"]
+
+SPEC = CONTRACT["visits"]
+EXAMPLES = 5
+_SQL_FMT = {"%Y-%m-%d": "%Y-%m-%d", "%d.%m.%Y": "%d.%m.%Y", "%d/%m/%Y": "%d/%m/%Y", "%m/%d/%Y": "%m/%d/%Y"}
+
+
+@dataclass
+class VisitsCheck:
+    """Outcome of loading and validating visits (before the error/quarantine decision)."""
+
+    files: list[str]
+    read: int
+    #: reason -> number of rows whose *first* problem it is (adds up with accepted to read)
+    first_reason: dict[str, int]
+    #: reason -> (rows with the problem, example DataProblems)
+    problems: dict[str, tuple[int, list[DataProblem]]]
+    #: SQL condition of every rejected row (for the quarantine view and rejects file)
+    bad_condition: str
+    typed_sql: str
+    raw_columns: list[str]
+    dialect: str
+    ragged: int = 0
+    temp: list[Path] = field(default_factory=list)
+    shown: dict[str, str] = field(default_factory=dict)
+
+    def file_sql(self) -> str:
+        """SQL expression: the shown file name of a row of ``_visits_typed``."""
+        cases = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in self.shown.items())
+        return f"(CASE _file {cases} ELSE _file END)" if cases else "_file"
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _csv_header(path: Path, encoding: str, sep: str) -> list[str]:
+    text = read_text_sample(path, encoding, 1 << 16)
+    rec = next(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=sep), [])
+    return [c.replace("\ufeff", "").strip() for c in rec]
+
+
+def _transcode(path: Path, encoding: str, tmpdir: Path) -> Path:
+    """Stream a non-UTF-8 text file into a UTF-8 copy DuckDB can read."""
+    target = tmpdir / (path.stem + ".utf8.csv")
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(1 << 24):
+            dst.write(decoder.decode(chunk))
+        dst.write(decoder.decode(b"", final=True))
+    return target
+
+
+@dataclass
+class _Source:
+    sql: str  # FROM expression yielding raw text columns + filename (+ _row for frames)
+    columns: list[str]  # the file's column names (as in the file)
+    kind: str
+    shown: dict[str, str]  # actual path -> shown path
+    encoding: str | None = None
+    separator: str | None = None
+    date_values: list[str] = field(default_factory=list)
+    typed_date: bool = False
+    temp: list[Path] = field(default_factory=list)
+
+
+def _source(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list[Path], data_root: Path,
+            date_col: str | None) -> _Source:
+    fmt = file_format(source, paths[0])
+    shown = {str(p): shown_path(p, data_root) for p in paths}
+    if fmt == "csv":
+        enc = None
+        sep = source.separator
+        header: list[str] | None = None
+        files: list[str] = []
+        temp: list[Path] = []
+        sample_text = ""
+        tmpdir: Path | None = None
+        for p in paths:
+            s = shown[str(p)]
+            if p.stat().st_size == 0:
+                raise DataError([DataProblem(file=s, rule="the file is empty (no header row)")])
+            e = source.encoding or detect_encoding(p, sample_bytes=64 << 20)
+            text = read_text_sample(p, e).removeprefix("\ufeff")
+            if not text.strip():
+                raise DataError([DataProblem(file=s, rule="the file is empty (no header row)")])
+            sep = sep or detect_separator(text, s)
+            h = _csv_header(p, e, sep)
+            if header is None:
+                header, enc, sample_text = h, e, text
+            elif h != header:
+                raise DataError([DataProblem(file=s, row=1, rule=f"has different columns from {shown[str(paths[0])]}")])
+            if e.replace("-sig", "") not in ("utf-8",):
+                tmpdir = tmpdir or Path(tempfile.mkdtemp(prefix="evalkit-visits-"))
+                t = _transcode(p, e, tmpdir)
+                temp.append(t)
+                shown[str(t)] = s
+                files.append(str(t))
+            else:
+                files.append(str(p))
+        assert header is not None and sep is not None
+        cols = "{" + ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in header) + "}"
+        flist = "[" + ", ".join(_lit(f) for f in files) + "]"
+        sql = (f"read_csv({flist}, delim={_lit(sep)}, header=true, auto_detect=false, columns={cols}, "
+               "quote='\"', escape='\"', filename=true, ignore_errors=true)")
+        dates: list[str] = []
+        if date_col is not None:
+            recs = sample_records(sample_text, sep)
+            names = [source.columns.get(c, c) for c in header]
+            if date_col in names:
+                j = names.index(date_col)
+                dates = [r[j] for r in recs[1:] if len(r) > j]
+        return _Source(sql, header, "csv", shown, encoding=enc, separator=sep, date_values=dates, temp=temp)
+    if fmt == "parquet":
+        flist = "[" + ", ".join(_lit(str(p)) for p in paths) + "]"
+        try:
+            rel = con.sql(f"select * from read_parquet({flist}, union_by_name=true) limit 0")
+        except duckdb.Error as exc:
+            raise DataError([DataProblem(file=shown[str(paths[0])], rule=f"cannot read the parquet file: {exc}")]) from None
+        types = dict(zip(rel.columns, [str(t) for t in rel.types], strict=True))
+        file_cols = list(types)
+        names = {c: source.columns.get(c, c) for c in file_cols}
+        typed_date = False
+        select = []
+        for c in file_cols:
+            if names[c] == date_col and types[c] in ("DATE",) or (names[c] == date_col and types[c].startswith("TIMESTAMP")):
+                typed_date = True
+                select.append(f"strftime(CAST({_q(c)} AS DATE), '%Y-%m-%d') AS {_q(c)}")
+            else:
+                select.append(f"CAST({_q(c)} AS VARCHAR) AS {_q(c)}")
+        sql = (f"(select {', '.join(select)}, filename, file_row_number + 1 AS _row from "
+               f"read_parquet({flist}, union_by_name=true, filename=true, file_row_number=true))")
+        dates = []
+        if date_col is not None:
+            src = next((c for c in file_cols if names[c] == date_col), None)
+            if src is not None:
+                dates = [r[0] for r in con.sql(f"select CAST({_q(src)} AS VARCHAR) from read_parquet({flist}) "
+                                               f"where {_q(src)} is not null limit 5000").fetchall()]
+        return _Source(sql, file_cols, "parquet", shown, date_values=dates, typed_date=typed_date)
+    # Excel: small enough for pandas; register the text cells
+    frames = []
+    for p in paths:
+        raw = read_raw(source, p, shown[str(p)])
+        f = raw.frame.copy()
+        f["filename"] = raw.file
+        f["_row"] = raw.rows
+        frames.append(f)
+    import pandas as pd
+
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frame = frame.astype({c: "str" for c in frame.columns if c != "_row"}).astype(object).where(frame.notna(), None)
+    con.register("_visits_frame", frame)
+    cols = [c for c in frame.columns if c not in ("filename", "_row")]
+    dates = [str(v) for v in frame[date_col].dropna()[:5000]] if date_col in frame else []
+    shown.update({raw_f: raw_f for raw_f in frame["filename"].unique()})
+    return _Source("_visits_frame", cols, "xlsx", shown, date_values=dates)
+
+
+def _date_sql(expr: str, fmt: str) -> str:
+    if fmt == "%Y-%m-%d":
+        return f"COALESCE(TRY_CAST({expr} AS DATE), CAST(TRY_CAST({expr} AS TIMESTAMP) AS DATE))"
+    body = f"regexp_replace({expr}, '[ T][0-9]{{1,2}}[:.][0-9]{{2}}([:.][0-9]{{2}}(\\.[0-9]+)?)?$', '')"
+    return f"CAST(TRY_STRPTIME({body}, {_lit(_SQL_FMT.get(fmt, fmt))}) AS DATE)"
+
+
+def load_visits(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list[Path], data_root: Path,
+                params: Params, *, clients_registered: bool) -> VisitsCheck:
+    """Register the raw and typed visits in ``con`` and count every problem in one pass."""
+    src = _source(con, source, paths, data_root, "date")
+    first_shown = src.shown[str(paths[0])]
+    check_column_names(src.columns, kept={c for c in src.columns if c in source.columns or c in SPEC.names}
+                       | set(source.drop_columns), file=first_shown)
+    names = {c: source.columns.get(c, c) for c in src.columns if c not in source.drop_columns}
+    present = {v: k for k, v in names.items() if v in SPEC.names}
+    dup = [v for v in set(names.values()) if list(names.values()).count(v) > 1 and v in SPEC.names]
+    if dup:
+        raise DataError([DataProblem(file=first_shown, row=1, column=dup[0],
+                                     rule="two columns map onto this contract column; fix columns: in params")])
+    missing = [c.name for c in SPEC.columns if c.must_exist and c.name not in present]
+    if missing:
+        raise DataError([DataProblem(
+            file=first_shown, row=1, column=m,
+            rule=f"required column is missing (columns in the file: {', '.join(src.columns)})") for m in missing])
+
+    fmt = normalise_date_format(source.date_format) if source.date_format and not src.typed_date else (
+        "%Y-%m-%d" if src.typed_date else detect_date_format(src.date_values, file=first_shown))
+
+    def text(col: str) -> str:
+        expr = f"NULLIF(TRIM({_q(present[col])}), '')"
+        mapping = source.values.get(col)
+        if mapping:
+            cases = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in mapping.items())
+            expr = f"(CASE {expr} {cases} ELSE {expr} END)"
+        return expr
+
+    raw_sel = [f"{text(c)} AS {_q('raw_' + c)}" for c in SPEC.names if c in present]
+    raw_sel += [f"NULLIF(TRIM({_q(c)}), '') AS {_q(f'_src_{i}')}" for i, c in enumerate(src.columns)]
+    raw_sel.append("filename AS _file")
+    raw_sel.append("_row" if src.kind in ("parquet", "xlsx") else "NULL::BIGINT AS _row")
+    pseudo_join = ""
+    client = '"raw_client_id"'
+    if params.pseudonymise is not None and "client_id" in params.pseudonymise.columns:
+        key = pseudonymise_key(params.pseudonymise.key_env)
+        ids = [r[0] for r in con.sql(f"select distinct {text('client_id')} from {src.sql} where {text('client_id')} is not null").fetchall()]
+        import pandas as pd
+
+        con.register("_visits_pseudo", pd.DataFrame({"_raw_id": ids, "_pid": [pseudonym(key, i) for i in ids]}))
+        pseudo_join = " LEFT JOIN _visits_pseudo ON _visits_pseudo._raw_id = r.raw_client_id"
+        client = "_visits_pseudo._pid"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _visits_raw AS SELECT {', '.join(raw_sel)} FROM {src.sql}")
+    typed = {
+        "client_id": client,
+        "date": _date_sql('"raw_date"', fmt),
+        "service": '"raw_service"',
+        "professional": '"raw_professional"' if "professional" in present else "NULL::VARCHAR",
+        "contact_type": '"raw_contact_type"' if "contact_type" in present else "NULL::VARCHAR",
+        "n": "TRY_CAST(TRY_CAST(raw_n AS DOUBLE) AS BIGINT)" if "n" in present else "NULL::BIGINT",
+    }
+    typed_sel = ", ".join(f"{v} AS {_q(k)}" for k, v in typed.items())
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _visits_typed AS SELECT r.*, {typed_sel} FROM _visits_raw r{pseudo_join}")
+
+    _privacy(con, src, first_shown)
+
+    conds: list[tuple[str, str, str, str]] = [  # reason, column, condition, rule
+        ("client_id: missing value", "client_id", "client_id IS NULL", "a value is required"),
+        ("date: missing value", "date", "raw_date IS NULL", "a value is required"),
+        ("date: bad date", "date", "raw_date IS NOT NULL AND date IS NULL",
+         f"not a valid date in this file's format {fmt_label(fmt)} (e.g. {example_date(fmt)})"),
+        ("service: missing value", "service", "raw_service IS NULL", "a value is required"),
+    ]
+    if "n" in present:
+        conds.append(("n: not a whole number", "n",
+                      "raw_n IS NOT NULL AND (TRY_CAST(raw_n AS DOUBLE) IS NULL OR TRY_CAST(raw_n AS DOUBLE) <> floor(TRY_CAST(raw_n AS DOUBLE)))",
+                      "not a whole number"))
+        conds.append(("n: out of range", "n", "n < 0", "must be at least 0"))
+    if clients_registered:
+        conds.append(("client_id: unknown client", "client_id",
+                      "client_id IS NOT NULL AND client_id NOT IN (SELECT client_id FROM _clients_all WHERE client_id IS NOT NULL)",
+                      "no such client in the clients table (orphan row)"))
+    window = []
+    if params.data_start is not None:
+        window.append(f"date < DATE '{params.data_start.isoformat()}'")
+    window.append(f"date > DATE '{params.data_cutoff.isoformat()}'")
+    win_text = (f"outside the data window {params.data_start.isoformat() if params.data_start else '…'} – "
+                f"{params.data_cutoff.isoformat()}")
+    conds.append(("date: outside data window", "date", " OR ".join(window), win_text))
+
+    safe = [f"COALESCE(({c}), false)" for _, _, c, _ in conds]
+    aggs = ["count(*)"]
+    aggs += [f"count_if({s})" for s in safe]
+    aggs += [f"count_if({s} AND NOT ({' OR '.join(safe[:i]) or 'false'}))" for i, s in enumerate(safe)]
+    try:
+        res = con.sql(f"SELECT {', '.join(aggs)} FROM _visits_typed").fetchall()[0]
+    except duckdb.Error as exc:
+        raise DataError([DataProblem(file=first_shown, rule=f"cannot read the visits: {str(exc).splitlines()[0]}")]) from None
+    assert res is not None
+    k = len(conds)
+    read = int(res[0])
+    totals = [int(x) for x in res[1:1 + k]]
+    firsts = [int(x) for x in res[1 + k:]]
+    ragged, ragged_examples = _ragged(con, src) if src.kind == "csv" else (0, [])
+    problems: dict[str, tuple[int, list[DataProblem]]] = {}
+    if ragged:
+        problems["wrong number of fields"] = (ragged, ragged_examples)
+    for (reason, column, _, rule), s, total in zip(conds, safe, totals, strict=True):
+        if total:
+            problems[reason] = (total, _examples(con, src, s, column, rule, total))
+    first = {reason: n for (reason, *_), n in zip(conds, firsts, strict=True) if n}
+    if ragged:
+        first = {"wrong number of fields": ragged, **first}
+    bad = " OR ".join(safe)
+    dialect = f"dates {fmt_label(fmt)}"
+    if src.kind == "csv":
+        dialect = f"encoding {src.encoding}, separator '{ {chr(9): 'tab'}.get(src.separator or ',', src.separator) }', " + dialect
+    return VisitsCheck(sorted(set(src.shown.values())), read + ragged, first, problems, bad,
+                       "SELECT client_id, date, service, professional, contact_type, n FROM _visits_typed",
+                       [c for c in SPEC.names if c in present], dialect, ragged, src.temp, src.shown)
+
+
+def _ragged(con: duckdb.DuckDBPyConnection, src: _Source) -> tuple[int, list[DataProblem]]:
+    """Records with the wrong number of fields (DuckDB's reject log has their line numbers)."""
+    sql = src.sql.replace("ignore_errors=true", "store_rejects=true, rejects_table='_visits_rej', rejects_scan='_visits_rej_scan'")
+    con.sql(f"SELECT count(*) FROM {sql}").fetchall()
+    rows = con.sql("SELECT s.file_path, e.line, e.error_type FROM _visits_rej e JOIN _visits_rej_scan s "
+                   "USING (scan_id, file_id) ORDER BY s.file_path, e.line").fetchall()
+    n = len(rows)
+    ex = [DataProblem(file=src.shown.get(f, f), row=int(line),
+                      rule=f"has the wrong number of fields ({str(et).lower()}; {n} row(s) like this)", table="visits")
+          for f, line, et in rows[:EXAMPLES]]
+    return n, ex
+
+
+def _examples(con: duckdb.DuckDBPyConnection, src: _Source, cond: str, column: str, rule: str,
+              total: int) -> list[DataProblem]:
+    raw_col = "raw_" + column
+    srcs = [_q(f"_src_{i}") for i in range(len(src.columns))]
+    all_cols = con.sql("SELECT * FROM _visits_typed LIMIT 0").columns
+    rows = con.sql(f"SELECT _file, _row, {_q(raw_col) if raw_col in all_cols else _q(column)}, "
+                   f"{', '.join(srcs)} FROM _visits_typed WHERE {cond} LIMIT {EXAMPLES}").fetchall()
+    located = _locate(src, [(r[0], r[3:]) for r in rows]) if src.kind == "csv" else [r[1] for r in rows]
+    suffix = f" ({total} row(s) like this)" if total > 1 else ""
+    return [DataProblem(file=src.shown.get(r[0], r[0]), row=None if row is None else int(row), column=column,
+                        value=r[2], rule=rule + suffix, table="visits")
+            for r, row in zip(rows, located, strict=True)]
+
+
+def _locate(src: _Source, wanted: list[tuple[str, tuple]]) -> list[int | None]:
+    """File row numbers (header = 1) of example rows, found by their text in the file."""
+    out: list[int | None] = [None] * len(wanted)
+    by_file: dict[str, list[int]] = {}
+    for i, (f, _) in enumerate(wanted):
+        by_file.setdefault(f, []).append(i)
+    for f, idxs in by_file.items():
+        path = Path(f)
+        if not path.exists():
+            continue
+        with path.open("r", encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, delimiter=src.separator or ",")
+            next(reader, None)
+            pending = set(idxs)
+            for rownum, rec in enumerate(reader, start=2):
+                cells = tuple(c.strip() or None for c in rec)
+                for i in list(pending):
+                    if cells == tuple(wanted[i][1]):
+                        out[i] = rownum
+                        pending.discard(i)
+                if not pending:
+                    break
+    return out
+
+
+def _privacy(con: duckdb.DuckDBPyConnection, src: _Source, shown: str) -> None:
+    srcs = ", ".join(_q(f"_src_{i}") for i in range(len(src.columns)))
+    problems = []
+    for i, c in enumerate(src.columns):
+        cond = looks_like_hetu_sql(f"_src_{i}")
+        rows = con.sql(f"SELECT _file, _row, {_q(f'_src_{i}')}, {srcs} FROM _visits_raw WHERE {cond} LIMIT 50").fetchall()
+        hits = [r for r in rows if find_hetu(r[2]) is not None]
+        if hits:
+            n = con.sql(f"SELECT count(*) FROM _visits_raw WHERE {cond}").fetchall()[0][0]
+            row = hits[0][1] if src.kind != "csv" else _locate(src, [(hits[0][0], hits[0][3:])])[0]
+            problems.append(DataProblem(
+                file=src.shown.get(hits[0][0], hits[0][0]), row=None if row is None else int(row), column=c,
+                rule=f"looks like a Finnish personal identity code (henkilötunnus; about {n} row(s), value not shown); "
+                + PRIVACY_HINT, table="visits"))
+    if problems:
+        raise PrivacyError(problems)
+
