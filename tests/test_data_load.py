@@ -60,7 +60,7 @@ def test_group_defaults_to_intervention(tmp_path):
 
 def test_visits_is_a_lazy_duckdb_relation_with_mapping(tmp_path):
     base_files(tmp_path, visits="asiakas,pvm,palvelu,n\nA1,2024-02-03,PSY,1\nA2,2024-02-04,primary_care,2\n"
-                                "A1,2024-02-05,PSY,\n")
+                                "A1,2024-02-05,PSY,0\n")
     params = make_params({"visits": {"path": "visits.csv",
                                      "columns": {"asiakas": "client_id", "pvm": "date", "palvelu": "service"},
                                      "values": {"service": {"PSY": "psychiatry"}}}})
@@ -71,6 +71,12 @@ def test_visits_is_a_lazy_duckdb_relation_with_mapping(tmp_path):
     rows = data.con.sql("select service, count(*) n, sum(n) s from visits join clients using (client_id) "
                         "group by 1 order by 1").fetchall()
     assert rows == [("primary_care", 1, 2), ("psychiatry", 2, 1)]
+
+
+def test_visits_without_n_count_one_each(tmp_path):
+    base_files(tmp_path, visits="client_id,date,service\nA1,2024-02-03,psychiatry\nA2,2024-02-04,dental\n")
+    data = load_tables(make_params({}), tmp_path, ["visits"])
+    assert data.con.sql("select sum(n) from visits").fetchall() == [(2,)]
     assert "clients" in data  # loaded for the orphan check
 
 

@@ -255,7 +255,8 @@ def load_visits(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list
         "service": '"raw_service"',
         "professional": '"raw_professional"' if "professional" in present else "NULL::VARCHAR",
         "contact_type": '"raw_contact_type"' if "contact_type" in present else "NULL::VARCHAR",
-        "n": "TRY_CAST(TRY_CAST(raw_n AS DOUBLE) AS BIGINT)" if "n" in present else "NULL::BIGINT",
+        # no n column: every row is one visit
+        "n": "TRY_CAST(TRY_CAST(raw_n AS DOUBLE) AS BIGINT)" if "n" in present else "1::BIGINT",
     }
     typed_sel = ", ".join(f"{v} AS {_q(k)}" for k, v in typed.items())
     con.execute(f"CREATE OR REPLACE TEMP VIEW _visits_typed AS SELECT r.*, {typed_sel} FROM _visits_raw r{pseudo_join}")
@@ -270,6 +271,8 @@ def load_visits(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list
         ("service: missing value", "service", "raw_service IS NULL", "a value is required"),
     ]
     if "n" in present:
+        conds.append(("n: missing value", "n", "raw_n IS NULL",
+                      "a count is required on every row when the file has an n column"))
         conds.append(("n: not a whole number", "n",
                       "raw_n IS NOT NULL AND (TRY_CAST(raw_n AS DOUBLE) IS NULL OR TRY_CAST(raw_n AS DOUBLE) <> floor(TRY_CAST(raw_n AS DOUBLE)))",
                       "not a whole number"))
