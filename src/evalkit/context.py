@@ -53,17 +53,24 @@ class ModelContext:
         return self._data
 
     def section(self) -> Section:
-        """The report section of this run (created once)."""
+        """The report section of this run (created once).
+
+        Its data flow is read from the loaded data when the section is saved, not when it is
+        created, so ``data.set_analysed(...)`` after this call is included.
+        """
         if self._section is None:
             self._section = Section(
                 model=self.params.model,
                 measure=self.measure,
                 title=label(f"measures.{self.measure}", self.language),
                 question=self.params.questions.get(self.measure),  # type: ignore[call-overload]
+                language=self.language,
+                flow_source=self._current_flow,
             )
-            if self._data is not None:
-                self._section.add_flow(self._data.flow)
         return self._section
+
+    def _current_flow(self) -> list:
+        return list(self._data.flow) if self._data is not None else []
 
     def save(self) -> Path | None:
         """Write the section (and figures) when running under ``evalkit run``."""
@@ -98,6 +105,10 @@ def open_model(
     """Context for one measure notebook; defaults find ``params/<model>.yaml`` and ``data/``."""
     pfile = Path(params_file) if params_file else params_dir() / f"{model}.yaml"
     params = load_params(pfile)
+    if out_dir:  # a published run: displayed results follow disclosure control too
+        from .report.suppress import set_display_min_cell
+
+        set_display_min_cell(params.min_cell)
     return ModelContext(
         params=params,
         measure=measure,

@@ -130,12 +130,19 @@ class MeasureResult:
                 return e
         raise KeyError(f"{indicator} ({group})")
 
+    def _displayed(self) -> list[Estimate]:
+        """Estimates as displayed: small cells suppressed when a notebook runs under ``evalkit run``."""
+        from .report.suppress import display_min_cell, suppress_estimates
+
+        k = display_min_cell()
+        return suppress_estimates(self.estimates, k) if k else list(self.estimates)
+
     def summary(self, language: str = "fi") -> str:
         """Plain-text summary in the report language (Finnish by default)."""
         from .report.fmt import format_estimate
 
         lines = [self.title_fi or self.measure]
-        for e in self.estimates:
+        for e in self._displayed():
             group = "" if e.group == "all" else f" [{e.group}]"
             lines.append(f"- {e.indicator}{group}: {format_estimate(e, language=language)}")
         return "\n".join(lines)
@@ -144,7 +151,7 @@ class MeasureResult:
         from .report.fmt import format_estimate, format_interval, format_number
 
         rows = []
-        for e in self.estimates:
+        for e in self._displayed():
             est = format_estimate(e, with_interval=False)
             ci = format_interval(e) if e.ci_low is not None else ""
             n = format_number(e.n) if e.n is not None else ""

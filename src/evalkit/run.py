@@ -296,7 +296,7 @@ def _write_failed_section(job: Job, error: str) -> None:
 
 
 def _finish_model(params: Params, model_dir: Path, pfile: Path, inputs: list[dict[str, str]],
-                  started: datetime, seconds: float, order: int) -> None:
+                  started: datetime, seconds: float, order: int, data_root: Path | None = None) -> None:
     """Write ``run.json`` (provenance) and the model's ``results.csv`` from its sections."""
     from .report.section import load_section
     from .report.suppress import suppress_estimates
@@ -328,6 +328,7 @@ def _finish_model(params: Params, model_dir: Path, pfile: Path, inputs: list[dic
         "params_file": str(pfile),
         "params": params.model_dump(mode="json"),
         "inputs": inputs,
+        "data_root": str(data_root) if data_root is not None else None,  # the privacy audit reads ids from here
         "evalkit_version": __version__,
         "git_commit": git_commit(project_root()),
         "started": started.isoformat(timespec="seconds"),
@@ -438,5 +439,5 @@ def run_models(
     for order, (model, mjobs) in enumerate(by_model.items()):
         if model in model_inputs and (model in ran or not (mjobs[0].model_dir / "run.json").exists()):
             _finish_model(mjobs[0].params, mjobs[0].model_dir, mjobs[0].params_file, model_inputs[model],
-                          started, time.perf_counter() - t0, order)
+                          started, time.perf_counter() - t0, order, data_root=mjobs[0].data_root)
     return summary

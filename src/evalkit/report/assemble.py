@@ -8,8 +8,10 @@ small cells suppressed here, at the point of output.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +19,23 @@ import pandas as pd
 
 from .. import __version__
 from ..results import RESULT_COLUMNS, Estimate, write_results
-from .fmt import format_date, format_estimate, format_interval, format_number, format_value
+from .fmt import (
+    format_date,
+    format_estimate,
+    format_interval,
+    format_number,
+    format_timestamp,
+    format_value,
+)
 from .i18n import label
 from .section import Section, load_section
-from .suppress import suppress_column, suppress_estimates
+from .suppress import is_small, suppress_column, suppress_estimates, suppress_text
+from .wording.common import causal_phrases, claim_for_summary
 
-__all__ = ["Document", "assemble_report", "build_document", "combine_results", "load_model_runs"]
+__all__ = ["Document", "assemble_report", "build_document", "combine_results", "load_model_runs", "params_sha256"]
 
 FORMATS = ("docx", "html", "md")
+_DEFAULT_TITLE = "Loppuraportti: vaikuttavuuden arviointi"
 
 
 # ---------------------------------------------------------------- document model
@@ -32,6 +43,7 @@ FORMATS = ("docx", "html", "md")
 class Heading:
     level: int
     text: str
+    anchor: str = ""
 
 
 @dataclass
@@ -46,12 +58,19 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     note: str = ""
+    #: per column: right-aligned numbers
+    numeric: list[bool] = field(default_factory=list)
+    #: columns holding counts of people (checked by the privacy audit)
+    count_cols: list[int] = field(default_factory=list)
+    style: str = "normal"  # normal | code (monospace cells: hashes)
+    number: int = 0
 
 
 @dataclass
 class Figure:
     path: Path
     caption: str
+    number: int = 0
 
 
 @dataclass
@@ -60,6 +79,10 @@ class Document:
     subtitle: str
     language: str
     elements: list[Any] = field(default_factory=list)
+    audience: str = "public"
+    min_cell: int = 5
+    #: problems found while building (causal wording without a comparison design …)
+    warnings: list[str] = field(default_factory=list)
 
     def add(self, el: Any) -> None:
         self.elements.append(el)
@@ -103,26 +126,98 @@ def combine_results(reports: Path, runs: list[ModelRun] | None = None) -> pd.Dat
 
 
 # ---------------------------------------------------------------- building
-def _estimates_table(estimates: list[Estimate], language: str, caption: str, with_model: str | None = None) -> Table:
+_NUMERIC_ESTIMATE_COLS = (False, False, True, True, True, False)
+
+
+def _group_text(group: str, language: str) -> str:
+    return label(f"groups.{group}", language) if ":" not in group else group.split(":", 1)[1]
+
+
+def indicator_label(indicator: str, language: str, labels: dict[str, str] | None = None) -> str:
+    """The catalogue's label of an indicator, else the section's own (params) label, else the id."""
+    name = label(f"indicators.{indicator}", language)
+    if name == indicator and labels and indicator in labels:
+        return labels[indicator]
+    return name
+
+
+def _indicator_text(e: Estimate, language: str, labels: dict[str, str] | None = None) -> str:
+    name = indicator_label(e.indicator, language, labels)
+    return name if e.group == "all" else f"{name} ({_group_text(e.group, language)})"
+
+
+def _estimates_table(estimates: list[Estimate], language: str, caption: str, with_model: str | None = None,
+                     labels: dict[str, str] | None = None) -> Table:
     header = [label("columns.indicator", language), label("columns.group", language),
               label("columns.estimate", language), label("columns.ci", language),
               label("columns.n", language), label("columns.method", language)]
+    numeric = list(_NUMERIC_ESTIMATE_COLS)
     if with_model is not None:
         header.insert(0, label("report.model_column", language))
+        numeric.insert(0, False)
     rows = []
     for e in estimates:
         row = [
-            label(f"indicators.{e.indicator}", language),
-            label(f"groups.{e.group}", language) if ":" not in e.group else e.group.split(":", 1)[1],
+            indicator_label(e.indicator, language, labels),
+            _group_text(e.group, language),
             format_estimate(e, language=language, with_interval=False),
-            "" if e.suppressed else format_interval(e, language=language),
+            "" if e.suppressed else _interval_only(e, language),
             format_number(e.n, language=language) if e.n is not None else "–",
             e.method,
         ]
         if with_model is not None:
             row.insert(0, with_model)
         rows.append(row)
-    return Table(caption=caption, header=header, rows=rows)
+    n_col = header.index(label("columns.n", language))
+    table = Table(caption=caption, header=header, rows=rows, numeric=numeric, count_cols=[n_col])
+    return drop_empty_columns(table, [n_col - 1, n_col])
+
+
+def drop_empty_columns(t: Table, candidates: list[int]) -> Table:
+    """Remove the ``candidates`` columns whose every cell is empty or ``–`` (e.g. no intervals)."""
+    empty = [j for j in candidates if t.rows and all(str(r[j]).strip() in {"", "–"} for r in t.rows)]
+    if not empty:
+        return t
+    keep = [j for j in range(len(t.header)) if j not in empty]
+    remap = {old: new for new, old in enumerate(keep)}
+    return Table(caption=t.caption, header=[t.header[j] for j in keep], rows=[[r[j] for j in keep] for r in t.rows],
+                 note=t.note, numeric=[t.numeric[j] for j in keep if j < len(t.numeric)],
+                 count_cols=[remap[j] for j in t.count_cols if j in remap], style=t.style)
+
+
+def _interval_only(e: Estimate, language: str) -> str:
+    """The interval without its ``95 % LV`` prefix (the column header says it)."""
+    text = format_interval(e, language=language)
+    return text.split(" ", 2)[-1] if text else ""
+
+
+def _summary_table(runs: list[ModelRun], language: str, min_cell: int) -> Table | None:
+    header = [label("report.model_column", language), label("columns.indicator", language),
+              label("columns.estimate", language), label("columns.ci", language), label("columns.n", language),
+              label("columns.interpretation", language)]
+    rows: list[list[str]] = []
+    for run in runs:
+        mc = run.meta.get("min_cell", min_cell)
+        for s in run.sections:
+            if s.status != "ok":
+                continue
+            shown = suppress_estimates(s.estimates, mc)
+            claims = {(c.indicator, c.group): c for c in s.claims(language=language, min_cell=mc)}
+            for e in (x for x in shown if s.is_headline(x)):
+                recorded = claims.get((e.indicator, e.group))
+                rows.append([
+                    run.meta.get("name", run.model),
+                    _indicator_text(e, language, s.labels),
+                    format_estimate(e, language=language, with_interval=False),
+                    "" if e.suppressed else _interval_only(e, language),
+                    format_number(e.n, language=language) if e.n is not None else "–",
+                    claim_for_summary(e, recorded.to_dict() if recorded else None, language=language),
+                ])
+    if not rows:
+        return None
+    table = Table(caption=label("report.key_figures", language), header=header, rows=rows,
+                  numeric=[False, False, True, True, True, False], count_cols=[4])
+    return drop_empty_columns(table, [3, 4])
 
 
 def _table_block(block: dict[str, Any], language: str, min_cell: int) -> Table:
@@ -142,134 +237,269 @@ def _table_block(block: dict[str, Any], language: str, min_cell: int) -> Table:
             if hidden[i][j]:
                 cells.append(f"< {min_cell}")
             elif c.get("unit", "text") == "text":
-                cells.append("" if v is None else str(v))
+                cells.append("" if v is None else suppress_text(str(v), min_cell, suppressed_word=_suppressed(language)))
             elif c["unit"] == "date":
                 cells.append(format_date(pd.Timestamp(v).date(), language=language) if v else "–")
             else:
                 cells.append(format_value(v, c["unit"], language=language))
         out.append(cells)
     return Table(caption=block.get("title", ""), header=[c["label"] for c in cols], rows=out,
-                 note=block.get("note", ""))
+                 note=suppress_text(block.get("note", ""), min_cell, suppressed_word=_suppressed(language)),
+                 numeric=[c.get("unit", "text") not in ("text", "date") for c in cols],
+                 count_cols=[j for j, c in enumerate(cols) if c.get("count")])
 
 
-def _flow_table(flow: list[dict[str, Any]], language: str) -> Table:
-    header = [label(f"columns.{k}", language) for k in ("table", "read", "accepted", "rejected", "analysed")]
+def _suppressed(language: str) -> str:
+    return label("report.suppressed_word", language)
+
+
+def _flow_table(flow: list[dict[str, Any]], language: str, *, audience: str, min_cell: int) -> Table:
+    """Read → accepted → rejected → analysed per table; rejected-row reasons only internally,
+    and small rejected counts suppressed for a public audience."""
+    keys = ["table", "read", "accepted", "rejected", "analysed"]
+    internal = audience == "internal"
+    header = [label(f"columns.{k}", language) for k in keys]
+    if internal:
+        header.append(label("columns.reasons", language))
+
+    def count(x: Any) -> str:
+        if x is None:
+            return "–"
+        if not internal and is_small(x, min_cell):
+            return f"< {min_cell}"
+        return format_number(x, language=language)
+
     rows = []
     for f in flow:
         rejected = f.get("rejected") or {}
         rej_total = sum(rejected.values()) if isinstance(rejected, dict) else rejected
-        rows.append([
-            str(f.get("table", "")),
-            format_number(f.get("read"), language=language),
-            format_number(f.get("accepted"), language=language),
-            format_number(rej_total, language=language),
-            format_number(f.get("analysed"), language=language) if f.get("analysed") is not None else "–",
-        ])
-    return Table(caption=label("report.data_flow", language), header=header, rows=rows)
+        row = [str(f.get("table", "")), count(f.get("read")), count(f.get("accepted")), count(rej_total),
+               count(f.get("analysed"))]
+        if internal:
+            row.append("; ".join(f"{k}: {format_number(v, language=language)}" for k, v in rejected.items())
+                       if isinstance(rejected, dict) else "")
+        rows.append(row)
+    return Table(caption=label("report.data_flow", language), header=header, rows=rows,
+                 numeric=[False, True, True, True, True] + ([False] if internal else []),
+                 count_cols=[] if internal else [3])
 
 
-def build_document(runs: list[ModelRun], *, language: str = "fi", title: str | None = None,
-                   subtitle: str = "", audience: str = "public", min_cell: int = 5) -> Document:
-    """The report as a list of headings, paragraphs, tables and figures."""
-    doc = Document(title=title or label("report.summary_heading", language), subtitle=subtitle, language=language)
-
-    # summary of headline indicators across models
-    doc.add(Heading(1, label("report.summary_heading", language)))
-    doc.add(Para(label("report.summary_intro", language)))
-    summary_rows: list[list[str]] = []
-    header: list[str] = []
-    for run in runs:
-        mc = run.meta.get("min_cell", min_cell)
-        for s in run.sections:
-            heads = [e for e in suppress_estimates(s.estimates, mc) if e.indicator in s.headline]
-            if heads:
-                t = _estimates_table(heads, language, "", with_model=run.meta.get("name", run.model))
-                header = t.header
-                summary_rows.extend(t.rows)
-    if summary_rows:
-        doc.add(Table(caption=label("report.key_figures", language), header=header, rows=summary_rows))
-
-    for run in runs:
-        mc = run.meta.get("min_cell", min_cell)
-        aud = run.meta.get("audience", audience)
-        doc.add(Heading(1, run.meta.get("name", run.model)))
-        if run.meta.get("description"):
-            doc.add(Para(run.meta["description"]))
-        if not run.sections:
-            doc.add(Para(label("report.no_sections", language), style="note"))
-        for s in run.sections:
-            doc.add(Heading(2, s.question or s.title))
-            if s.question:
-                doc.add(Para(s.title, style="question"))
-            if s.status != "ok":
-                doc.add(Para(f"{label('report.failed_text', language)} {s.error or ''}", style="error"))
+def _section_elements(doc: Document, run: ModelRun, s: Section, *, language: str, audience: str,
+                      min_cell: int) -> None:
+    """Heading, key figures, text, tables, figures, methods and flow of one subsection."""
+    doc.add(Heading(2, s.question or label(f"measures.{s.measure}", language)))
+    if s.question:
+        doc.add(Para(label(f"measures.{s.measure}", language), style="question"))
+    if s.status != "ok":
+        doc.add(Para(f"{label('report.failed_text', language)} {s.error or ''}", style="error"))
+        return
+    shown = suppress_estimates(s.estimates, min_cell)
+    claims = iter(s.claims(language=language, min_cell=min_cell))
+    hide = _suppressed(language)
+    any_suppressed = any(e.suppressed for e in shown)
+    if shown and not any(b["kind"] == "estimates" for b in s.blocks):
+        chosen = [e for e in shown if s.is_headline(e)] or shown[:12]
+        doc.add(_estimates_table(chosen, language, label("report.key_figures", language), labels=s.labels))
+    has_comparison = any(b.get("comparison") for b in s.blocks if b["kind"] == "finding")
+    for b in s.blocks:
+        kind = b["kind"]
+        if kind == "paragraph":
+            if b.get("role") in {"methods", "limitations", "appendix"}:
                 continue
-            shown = suppress_estimates(s.estimates, mc)
-            any_suppressed = any(e.suppressed for e in shown)
-            for b in s.blocks:
-                kind = b["kind"]
-                if kind == "paragraph":
-                    if b.get("role") in {"methods", "limitations"}:
-                        continue
-                    doc.add(Para(b["text"], style="note" if b.get("role") == "note" else "normal"))
-                elif kind == "estimates":
-                    wanted = b.get("indicators") or [e.indicator for e in shown]
-                    chosen = [e for i in wanted for e in shown if e.indicator == i]
-                    doc.add(_estimates_table(chosen, language, b.get("title") or label("report.key_figures", language)))
-                elif kind == "table":
-                    t = _table_block(b, language, mc)
-                    any_suppressed |= any(f"< {mc}" in c for r in t.rows for c in r)
-                    doc.add(t)
-                elif kind == "figure":
-                    if b.get("audience", "public") == "internal" and aud == "public":
-                        continue
-                    doc.add(Figure(path=run.dir / b["path"], caption=b.get("caption", "")))
-            if any_suppressed:
-                doc.add(Para(label("report.suppressed_note", language, min_cell=mc), style="note"))
-            methods = [b["text"] for b in s.blocks if b["kind"] == "paragraph" and b.get("role") in {"methods", "limitations"}]
-            if methods or s.flow:
-                doc.add(Heading(3, label("report.methods", language)))
-                for m in methods:
-                    doc.add(Para(m))
-                if s.flow:
-                    doc.add(_flow_table(s.flow, language))
+            text = suppress_text(b["text"], min_cell, suppressed_word=hide)
+            if not has_comparison and b.get("role") == "narrative":
+                for w in causal_phrases(text, language=language):
+                    doc.warnings.append(f"{run.model}/{s.measure}: causal wording without a comparison design: '{w}'")
+            doc.add(Para(text, style="note" if b.get("role") == "note" else "normal"))
+        elif kind == "finding":
+            c = next(claims, None)
+            if c is not None:
+                doc.add(Para(c.sentence))
+        elif kind == "estimates":
+            wanted = b.get("indicators") or list(dict.fromkeys(e.indicator for e in shown))
+            chosen = [e for i in wanted for e in shown if e.indicator == i]
+            doc.add(_estimates_table(chosen, language, b.get("title") or label("report.key_figures", language),
+                                     labels=s.labels))
+        elif kind == "table":
+            t = _table_block(b, language, min_cell)
+            any_suppressed |= any(f"< {min_cell}" in c for r in t.rows for c in r)
+            doc.add(t)
+        elif kind == "figure":
+            if b.get("audience", "public") == "internal" and audience == "public":
+                continue
+            if audience == "public" and b.get("min_n") is not None and b["min_n"] < min_cell:
+                doc.add(Para(label("report.figure_suppressed", language, caption=b.get("caption", ""),
+                                   min_cell=min_cell), style="note"))
+                continue
+            doc.add(Figure(path=run.dir / b["path"], caption=suppress_text(b.get("caption", ""), min_cell,
+                                                                          suppressed_word=hide)))
+    if any_suppressed:
+        doc.add(Para(label("report.suppressed_note", language, min_cell=min_cell), style="note"))
+    methods = [b for b in s.blocks if b["kind"] == "paragraph" and b.get("role") in {"methods", "limitations"}]
+    flow = s.flow
+    if methods or flow:
+        doc.add(Heading(3, label("report.methods", language)))
+        for m in methods:
+            doc.add(Para(suppress_text(m["text"], min_cell, suppressed_word=hide)))
+        if flow:
+            doc.add(_flow_table(flow, language, audience=audience, min_cell=min_cell))
 
-    # provenance appendix
+
+def _methods_appendix(doc: Document, runs: list[ModelRun], *, language: str, min_cell: int) -> None:
+    doc.add(Heading(1, label("report.methods_appendix", language)))
+    doc.add(Para(label("report.methods_appendix_intro", language)))
+    for run in runs:
+        ok = [s for s in run.sections if s.status == "ok"]
+        if not ok:
+            continue
+        doc.add(Heading(2, run.meta.get("name", run.model)))
+        mc = run.meta.get("min_cell", min_cell)
+        for s in ok:
+            doc.add(Heading(3, label(f"measures.{s.measure}", language)))
+            for b in s.blocks:
+                if b["kind"] == "paragraph" and b.get("role") in {"methods", "limitations", "appendix"}:
+                    doc.add(Para(suppress_text(b["text"], mc, suppressed_word=_suppressed(language))))
+            methods: dict[str, list[str]] = {}
+            for e in s.estimates:
+                methods.setdefault(e.method, [])
+                name = indicator_label(e.indicator, language, s.labels)
+                if name not in methods[e.method]:
+                    methods[e.method].append(name)
+            if methods:
+                doc.add(Table(caption=label("report.methods_table", language),
+                              header=[label("columns.method", language), label("columns.indicators", language)],
+                              rows=[[m, ", ".join(names)] for m, names in methods.items()]))
+
+
+def params_sha256(params: dict[str, Any]) -> str:
+    """SHA-256 of the params as used (canonical JSON: sorted keys, no whitespace)."""
+    text = json.dumps(params, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def params_yaml(params: dict[str, Any]) -> str:
+    """The params as used, as YAML; options of measures the model does not run are left out
+    (the SHA-256 covers everything)."""
+    import yaml
+
+    from ..params import MEASURES
+
+    run = set(params.get("measures", []))
+    shown = {k: v for k, v in params.items() if k not in MEASURES or k in run}
+    return yaml.safe_dump(shown, allow_unicode=True, sort_keys=False, width=100).rstrip()
+
+
+def _provenance_appendix(doc: Document, runs: list[ModelRun], *, language: str, audience: str,
+                         min_cell: int, generated: str) -> None:
     doc.add(Heading(1, label("report.provenance_appendix", language)))
+    doc.add(Para(label("report.provenance_intro", language)))
+    doc.add(Table(
+        caption=label("provenance.report", language),
+        header=[label("columns.key", language), label("columns.value", language)],
+        rows=[[label("provenance.generated", language), generated],
+              [label("provenance.version", language), __version__],
+              [label("provenance.language", language), language],
+              [label("provenance.audience", language), label(f"provenance.audiences.{audience}", language)],
+              [label("provenance.min_cell", language), str(min_cell)]],
+    ))
     for run in runs:
         meta = run.meta
         doc.add(Heading(2, meta.get("name", run.model)))
         rows = [
             [label("provenance.version", language), str(meta.get("evalkit_version", ""))],
             [label("provenance.commit", language), str(meta.get("git_commit") or "–")],
-            [label("provenance.run_date", language), str(meta.get("finished", ""))[:19].replace("T", " ")],
-            [label("provenance.duration", language), f"{format_number(meta.get('duration_s', 0), 1, language=language)} s"],
+            [label("provenance.params_file", language), Path(str(meta.get("params_file", ""))).name or "–"],
+            [label("provenance.params_sha256", language), params_sha256(meta.get("params", {}))],
             [label("provenance.seed", language), str(meta.get("seed", ""))],
+            [label("provenance.started", language), format_timestamp(meta.get("started"), language=language)],
+            [label("provenance.run_date", language), format_timestamp(meta.get("finished"), language=language)],
+            [label("provenance.duration", language),
+             f"{format_number(meta.get('duration_s', 0), 1, language=language)} s"],
         ]
-        doc.add(Table(caption=label("provenance.version", language), header=[label("columns.key", language), label("columns.value", language)], rows=rows))
+        doc.add(Table(caption=label("provenance.run", language),
+                      header=[label("columns.key", language), label("columns.value", language)], rows=rows))
         inputs = meta.get("inputs", [])
         if inputs:
             doc.add(Table(caption=label("provenance.inputs", language),
-                          header=[label("columns.table", language), label("columns.file", language), label("columns.sha256", language)],
-                          rows=[[i["table"], i["file"], i["sha256"]] for i in inputs]))
+                          header=[label("columns.table", language), label("columns.file", language),
+                                  label("columns.sha256", language)],
+                          rows=[[i["table"], i["file"], i["sha256"]] for i in inputs], style="code"))
         doc.add(Para(label("provenance.params", language) + ":", style="note"))
-        doc.add(Para(json.dumps(meta.get("params", {}), ensure_ascii=False, indent=1, sort_keys=True), style="code"))
+        doc.add(Para(params_yaml(meta.get("params", {})), style="code"))
+
+
+def build_document(runs: list[ModelRun], *, language: str = "fi", title: str | None = None,
+                   subtitle: str = "", audience: str | None = None, min_cell: int = 5,
+                   generated: str | None = None) -> Document:
+    """The report as a list of headings, paragraphs, tables and figures.
+
+    ``audience`` (``public``/``internal``) overrides each model's params; ``public`` drops
+    internal and small-group figures and rejected-row reasons. Small cells are suppressed
+    in every table and in the text (``min_cell`` of each model's params).
+    """
+    doc = Document(title=title or label("report.title", language), subtitle=subtitle, language=language)
+    audiences = {run.meta.get("audience", "public") for run in runs}
+    doc_audience = audience or ("internal" if audiences == {"internal"} else "public")
+    doc.audience = doc_audience
+    doc.min_cell = max([run.meta.get("min_cell", min_cell) for run in runs] or [min_cell])
+
+    doc.add(Heading(1, label("report.summary_heading", language)))
+    doc.add(Para(label("report.summary_intro", language)))
+    summary = _summary_table(runs, language, min_cell)
+    if summary is not None:
+        doc.add(summary)
+        if any(label("wording.short.suppressed", language) == r[-1] for r in summary.rows):
+            doc.add(Para(label("report.suppressed_note", language, min_cell=doc.min_cell), style="note"))
+
+    for run in runs:
+        mc = run.meta.get("min_cell", min_cell)
+        aud = audience or run.meta.get("audience", "public")
+        doc.add(Heading(1, run.meta.get("name", run.model)))
+        if run.meta.get("description"):
+            doc.add(Para(run.meta["description"]))
+        if not run.sections:
+            doc.add(Para(label("report.no_sections", language), style="note"))
+        for s in run.sections:
+            _section_elements(doc, run, s, language=language, audience=aud, min_cell=mc)
+
+    _methods_appendix(doc, runs, language=language, min_cell=min_cell)
+    _provenance_appendix(doc, runs, language=language, audience=doc_audience, min_cell=doc.min_cell,
+                         generated=generated or format_timestamp(datetime.now().isoformat(timespec="seconds"),
+                                                                   language=language))
     doc.add(Para(label("report.generated", language, version=__version__), style="note"))
     return doc
 
 
 # ---------------------------------------------------------------- writers
+def number_elements(doc: Document) -> None:
+    """Number tables and figures in document order (``Taulukko 3.``, ``Kuvio 2.``)."""
+    t = f = 0
+    for el in doc.elements:
+        if isinstance(el, Table) and el.caption:
+            t += 1
+            el.number = t
+        elif isinstance(el, Figure):
+            f += 1
+            el.number = f
+
+
+def _caption(el: Table | Figure, language: str) -> str:
+    word = label("report.table" if isinstance(el, Table) else "report.figure", language)
+    return f"{word} {el.number}. {el.caption}" if el.number else el.caption
+
+
 def write_markdown(doc: Document, path: Path) -> None:
+    number_elements(doc)
     lines = [f"# {doc.title}", ""]
     if doc.subtitle:
         lines += [doc.subtitle, ""]
-    fig_n = 0
+    esc = lambda s: str(s).replace("|", "\\|").replace("\n", " ")  # noqa: E731
     for el in doc.elements:
         if isinstance(el, Heading):
             lines += ["#" * (el.level + 1) + " " + el.text, ""]
         elif isinstance(el, Para):
             if el.style == "code":
-                lines += ["```json", el.text, "```", ""]
+                lines += ["```yaml", el.text, "```", ""]
             elif el.style in {"note", "question"}:
                 lines += [f"*{el.text}*", ""]
             elif el.style == "error":
@@ -278,50 +508,170 @@ def write_markdown(doc: Document, path: Path) -> None:
                 lines += [el.text, ""]
         elif isinstance(el, Table):
             if el.caption:
-                lines += [f"**{el.caption}**", ""]
-            esc = lambda s: str(s).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+                lines += [f"**{_caption(el, doc.language)}**", ""]
             lines.append("| " + " | ".join(esc(h) for h in el.header) + " |")
-            lines.append("|" + "|".join("---" for _ in el.header) + "|")
+            align = [(el.numeric[j] if j < len(el.numeric) else False) for j in range(len(el.header))]
+            lines.append("|" + "|".join("---:" if a else "---" for a in align) + "|")
             for r in el.rows:
                 lines.append("| " + " | ".join(esc(c) for c in r) + " |")
             lines.append("")
             if el.note:
                 lines += [f"*{el.note}*", ""]
         elif isinstance(el, Figure):
-            fig_n += 1
             rel = el.path.relative_to(path.parent) if el.path.is_relative_to(path.parent) else el.path
-            lines += [f"![{el.caption}]({rel.as_posix()})", "", f"*{label('report.figure', doc.language)} {fig_n}. {el.caption}*", ""]
+            lines += [f"![{el.caption}]({rel.as_posix()})", "", f"*{_caption(el, doc.language)}*", ""]
     path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
 
 
 def write_html(doc: Document, path: Path) -> None:
+    """One self-contained HTML file: styles inline, figures as data URIs, a table of contents."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
+    number_elements(doc)
     env = Environment(loader=PackageLoader("evalkit.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
     env.tests["instanceof"] = isinstance
 
     def _img(p: Path) -> str:
         return "data:image/png;base64," + base64.b64encode(p.read_bytes()).decode("ascii")
 
+    toc = []
+    for i, el in enumerate(doc.elements):
+        if isinstance(el, Heading) and el.level <= 2:
+            el.anchor = f"s{i}"
+            toc.append(el)
     html = env.get_template("report.html.j2").render(
-        doc=doc, Heading=Heading, Para=Para, Table=Table, Figure=Figure, img=_img,
-        figure_label=label("report.figure", doc.language), failed_label=label("report.failed", doc.language),
+        doc=doc, Heading=Heading, Para=Para, Table=Table, Figure=Figure, img=_img, caption=_caption, toc=toc,
+        toc_label=label("report.contents", doc.language), failed_label=label("report.failed", doc.language),
+        missing_label=label("report.figure_missing", doc.language),
     )
     path.write_text(html, encoding="utf-8")
 
 
+def _docx_setup(d, language: str) -> None:
+    """A4, margins, body font and proofing language (so Word checks Finnish spelling)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    for sec in d.sections:
+        sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
+        sec.left_margin = sec.right_margin = Cm(2.2)
+        sec.top_margin = sec.bottom_margin = Cm(2.0)
+    lang = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}.get(language, language)
+    normal = d.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(10.5)
+    rpr = normal.element.get_or_add_rPr()
+    el = rpr.find(qn("w:lang"))
+    if el is None:
+        el = OxmlElement("w:lang")
+        rpr.append(el)
+    el.set(qn("w:val"), lang)  # every style inherits from Normal
+
+
+def _docx_cell(cell, text: str, *, bold: bool = False, right: bool = False, size: float = 9, mono: bool = False) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    cell.text = ""
+    p = cell.paragraphs[0]
+    p.paragraph_format.space_after = Pt(0)
+    run = p.add_run(text)
+    run.bold = bold
+    run.font.size = Pt(size)
+    if mono:
+        run.font.name = "Courier New"
+        run.font.size = Pt(7)
+    if right:
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+#: usable text width of the A4 page set in _docx_setup (21 cm − 2 × 2.2 cm)
+_TEXT_WIDTH_CM = 16.6
+
+
+def column_widths(el: Table, total: float = _TEXT_WIDTH_CM) -> list[float]:
+    """Column widths (cm): every column at least as wide as its longest word (so "Ryhmä" never
+    breaks as "Ryh-mä"), the rest of the page width shared in proportion to the text length."""
+    n = len(el.header)
+    minimum, desired = [], []
+    for j in range(n):
+        mono = el.style == "code" and j == n - 1
+        per_char = 0.13 if mono else 0.21  # cm per character at 9 pt (bold header) / 7 pt mono
+        texts = [str(el.header[j])] + [str(r[j]) for r in el.rows]
+        longest_word = max((len(w) for t in texts for w in t.split()), default=1)
+        longest_text = max(len(t) for t in texts)
+        minimum.append(min(longest_word, 30 if not mono else 64) * per_char + 0.4)
+        desired.append(max(min(longest_text, 60) * per_char * 0.8 + 0.4, minimum[-1]))
+    base = sum(minimum)
+    if base >= total:
+        return [w * total / base for w in minimum]
+    extra = sum(d - m for d, m in zip(desired, minimum, strict=True))
+    if extra <= 0:
+        return [m * total / base for m in minimum]
+    share = min(1.0, (total - base) / extra)
+    widths = [m + (d - m) * share for d, m in zip(desired, minimum, strict=True)]
+    return [w * total / sum(widths) for w in widths]
+
+
+def _docx_table(d, el: Table, language: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    if el.caption:
+        cap = d.add_paragraph(_caption(el, language), style="Caption")
+        cap.paragraph_format.keep_with_next = True
+    t = d.add_table(rows=1, cols=len(el.header))
+    t.style = "Table Grid"
+    t.autofit = False
+    widths = [Cm(w) for w in column_widths(el)]
+    for col, w in zip(t.columns, widths, strict=True):
+        col.width = w
+    hdr = t.rows[0]
+    trpr = hdr._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")  # header row repeats on each page
+    repeat.set(qn("w:val"), "true")
+    trpr.append(repeat)
+    numeric = [(el.numeric[j] if j < len(el.numeric) else False) for j in range(len(el.header))]
+    for j, h in enumerate(el.header):
+        cell = hdr.cells[j]
+        _docx_cell(cell, h, bold=True, right=numeric[j])
+        cell.width = widths[j]
+        shade = OxmlElement("w:shd")
+        shade.set(qn("w:val"), "clear")
+        shade.set(qn("w:color"), "auto")
+        shade.set(qn("w:fill"), "E8F1F4")
+        cell._tc.get_or_add_tcPr().append(shade)
+    for row in el.rows:
+        cells = t.add_row().cells
+        for j, c in enumerate(row):
+            _docx_cell(cells[j], str(c), right=numeric[j], mono=el.style == "code" and j == len(row) - 1)
+            cells[j].width = widths[j]
+    if el.note:
+        p = d.add_paragraph()
+        r = p.add_run(el.note)
+        r.italic = True
+    else:
+        d.add_paragraph()
+
+
 def write_docx(doc: Document, path: Path) -> None:
+    """Word file with real heading styles (Heading 1–3), Word tables and embedded figures,
+    so a coordinator can paste sections into the funder's template."""
     from docx import Document as Docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
+    number_elements(doc)
     d = Docx()
+    _docx_setup(d, doc.language)
     d.core_properties.title = doc.title
     d.core_properties.language = doc.language
+    d.core_properties.author = "evalkit"
     d.add_heading(doc.title, level=0)
     if doc.subtitle:
         d.add_paragraph(doc.subtitle)
-    fig_n = 0
     for el in doc.elements:
         if isinstance(el, Heading):
             d.add_heading(el.text, level=min(el.level, 9))
@@ -340,34 +690,27 @@ def write_docx(doc: Document, path: Path) -> None:
                     for r in p.runs:
                         r.bold = True
         elif isinstance(el, Table):
-            if el.caption:
-                cap = d.add_paragraph(el.caption, style="Caption")
-                cap.paragraph_format.keep_with_next = True
-            t = d.add_table(rows=1, cols=len(el.header))
-            t.style = "Table Grid"
-            for j, h in enumerate(el.header):
-                cell = t.rows[0].cells[j]
-                cell.text = h
-                for r in cell.paragraphs[0].runs:
-                    r.bold = True
-            for row in el.rows:
-                cells = t.add_row().cells
-                for j, c in enumerate(row):
-                    cells[j].text = str(c)
-            if el.note:
-                d.add_paragraph(el.note).runs[0].italic = True
+            _docx_table(d, el, doc.language)
         elif isinstance(el, Figure):
-            fig_n += 1
             if el.path.exists():
-                d.add_picture(str(el.path), width=Cm(15))
+                d.add_picture(str(el.path), width=Cm(15.5))
                 d.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            d.add_paragraph(f"{label('report.figure', doc.language)} {fig_n}. {el.caption}", style="Caption")
+                d.paragraphs[-1].paragraph_format.keep_with_next = True
+            else:
+                d.add_paragraph(label("report.figure_missing", doc.language), style="Caption")
+            d.add_paragraph(_caption(el, doc.language), style="Caption")
     d.save(str(path))
 
 
 def assemble_report(reports: str | Path, *, formats: list[str] | None = None, language: str | None = None,
-                    basename: str = "loppuraportti") -> list[Path]:
-    """Write ``loppuraportti.{docx,html,md}`` and the combined ``results.csv`` under ``reports``."""
+                    audience: str | None = None, basename: str = "loppuraportti",
+                    audit: bool = True) -> list[Path]:
+    """Write ``loppuraportti.{docx,html,md}`` and the combined ``results.csv`` under ``reports``.
+
+    With ``audit`` (default) the written files are scanned afterwards (see
+    :mod:`evalkit.report.audit`); a leak raises :class:`~evalkit.errors.PrivacyError` and the
+    leaking report files are removed.
+    """
     reports = Path(reports)
     runs = load_model_runs(reports)
     combine_results(reports, runs)
@@ -376,7 +719,12 @@ def assemble_report(reports: str | Path, *, formats: list[str] | None = None, la
     report_opts = first.get("params", {}).get("report", {})
     formats = formats or report_opts.get("formats") or list(FORMATS)
     subtitle = " – ".join(x for x in (report_opts.get("organisation"), report_opts.get("project")) if x)
-    doc = build_document(runs, language=language, title=report_opts.get("title"), subtitle=subtitle)
+    min_cell = max([r.meta.get("min_cell", 5) for r in runs] or [5])
+    title = report_opts.get("title")
+    if title == _DEFAULT_TITLE:  # the schema's default follows the report language
+        title = None
+    doc = build_document(runs, language=language, title=title, subtitle=subtitle,
+                         audience=audience, min_cell=min_cell)
     written = []
     writers = {"md": write_markdown, "html": write_html, "docx": write_docx}
     for fmt in formats:
@@ -384,4 +732,12 @@ def assemble_report(reports: str | Path, *, formats: list[str] | None = None, la
         writers[fmt](doc, out)
         written.append(out)
     written.append(reports / "results.csv")
+    (reports / f"{basename}.warnings.txt").unlink(missing_ok=True)
+    if doc.warnings:
+        (reports / f"{basename}.warnings.txt").write_text("\n".join(doc.warnings) + "\n", encoding="utf-8")
+    if audit:
+        from .audit import audit_outputs
+
+        result = audit_outputs(reports, runs=runs, document=doc, files=written)
+        result.raise_if_failed(remove=[p for p in written if p.suffix in {".docx", ".html", ".md"}])
     return written

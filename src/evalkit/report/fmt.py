@@ -22,6 +22,7 @@ __all__ = [
     "format_interval",
     "format_number",
     "format_percent_value",
+    "format_timestamp",
     "format_value",
 ]
 
@@ -99,6 +100,17 @@ def format_date(d: date | None, *, language: str = "fi") -> str:
     if d is None:
         return "–"
     return _babel_date(d, format="short" if language != "fi" else "d.M.yyyy", locale=_loc(language))
+
+
+def format_timestamp(iso: str | None, *, language: str = "fi") -> str:
+    """An ISO timestamp in the locale's medium form: ``'1.12.2026 klo 11.06.52'`` in Finnish."""
+    if not iso:
+        return "–"
+    from datetime import datetime
+
+    from babel.dates import format_datetime
+
+    return format_datetime(datetime.fromisoformat(str(iso)), format="medium", locale=_loc(language))
 
 
 def format_value(x: float | None, unit: str, *, language: str = "fi") -> str:

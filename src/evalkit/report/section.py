@@ -7,20 +7,32 @@ section stores raw values with their units.
 
 Block kinds (``Section.blocks``, in order):
 
-* ``paragraph`` — ``text`` with a ``role``: ``narrative``, ``methods``, ``limitations`` or ``note``;
+* ``paragraph`` — ``text`` with a ``role``: ``narrative``, ``methods``, ``limitations``, ``note``
+  or ``appendix`` (methods in full: printed in the report's methods appendix, not in the section);
+* ``finding`` — an evidence-aware sentence about one estimate (:meth:`Section.finding`): stored
+  as the estimate's key plus the wording options and rendered at output from the *suppressed*
+  estimate, so the text follows disclosure control and the summary table repeats its evidence
+  level (never more);
 * ``estimates`` — a key-figures table of the section's estimates (``indicators`` selects,
   in order; empty = all), ``title``;
 * ``table`` — ``title``, ``columns`` (``key``, ``label``, ``unit``, ``count``), ``rows``
   (raw values) and ``note``; columns with ``count: true`` are subject to small-cell
   suppression, ``total_row`` marks a row holding column totals (for secondary suppression);
 * ``figure`` — ``path`` (relative to the model's report directory), ``caption``,
-  ``audience`` (``public`` or ``internal``: internal figures never reach a public report).
+  ``audience`` (``public`` or ``internal``: internal figures never reach a public report),
+  ``min_n`` (the smallest group the figure shows: below ``min_cell`` a public report replaces
+  the figure by a note) and ``individual`` (individual-level points: internal only).
+
+The data flow is read from the loaded :class:`~evalkit.data.Dataset` when the section is
+saved (``flow_source``), so ``data.set_analysed(...)`` calls made after ``ctx.section()``
+show up; rows added with :meth:`Section.add_flow` take precedence.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -34,7 +46,9 @@ __all__ = ["SECTION_VERSION", "Column", "Section", "load_section"]
 
 SECTION_VERSION = 1
 
-Role = Literal["narrative", "methods", "limitations", "note"]
+Role = Literal["narrative", "methods", "limitations", "note", "appendix"]
+Audience = Literal["public", "internal"]
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +88,26 @@ class Section:
     estimates: list[Estimate] = field(default_factory=list)
     flow: list[dict[str, Any]] = field(default_factory=list)
     headline: list[str] = field(default_factory=list)
+    language: str = "fi"
+    #: report labels of this section's indicators (override the locale catalogue)
+    labels: dict[str, str] = field(default_factory=dict)
     _figures: int = 0
+    #: called at save time when no flow was added explicitly (set by ``ModelContext``)
+    flow_source: Callable[[], Iterable[Any]] | None = field(default=None, repr=False, compare=False)
 
     # -------------------------------------------------------------- building
-    def paragraph(self, text: str, role: Role = "narrative") -> Section:
-        self.blocks.append({"kind": "paragraph", "role": role, "text": text})
+    def paragraph(self, text: Any, role: Role = "narrative") -> Section:
+        """Add text; ``text`` may be a wording ``Claim`` (its sentence is used)."""
+        if role not in ROLES:
+            raise ValueError(f"paragraph role must be one of {', '.join(ROLES)}, got {role!r}")
+        text = getattr(text, "sentence", text)
+        self.blocks.append({"kind": "paragraph", "role": role, "text": str(text)})
         return self
 
-    def key_figures(self, indicators: list[str] | None = None, title: str = "Keskeiset tunnusluvut") -> Section:
-        self.blocks.append({"kind": "estimates", "title": title, "indicators": indicators or []})
+    def key_figures(self, indicators: list[str] | None = None, title: str | None = None) -> Section:
+        """Key-figures table of the section's estimates (``indicators`` selects and orders;
+        ``title`` defaults to the report language's "Keskeiset tunnusluvut")."""
+        self.blocks.append({"kind": "estimates", "title": title or "", "indicators": indicators or []})
         return self
 
     def table(
@@ -111,26 +136,126 @@ class Section:
         )
         return self
 
-    def figure(self, fig, caption: str, *, audience: Literal["public", "internal"] = "public") -> Section:
-        """Add a matplotlib figure; it is written as PNG when the section is saved."""
+    def figure(self, fig, caption: str, *, audience: Audience = "public", min_n: int | None = None,
+               individual: bool = False) -> Section:
+        """Add a matplotlib figure; it is written as PNG when the section is saved.
+
+        ``min_n``: the smallest number of people behind any bar, point or curve shown (a
+        public report drops the figure when it is below ``min_cell``); ``individual=True``:
+        the figure shows individual people (internal audience only).
+        """
+        if audience not in ("public", "internal"):
+            raise ValueError(f"figure '{caption}': audience must be 'public' or 'internal', got {audience!r}")
         self._figures += 1
         name = f"{self.measure}_{self._figures}.png"
         self.blocks.append({"kind": "figure", "path": f"figures/{name}", "caption": caption,
-                            "audience": audience, "_fig": fig})
+                            "audience": "internal" if individual else audience,
+                            "min_n": None if min_n is None else int(min_n), "_fig": fig})
         return self
 
-    def add_estimates(self, estimates, *, headline: list[str] | None = None) -> Section:
-        """Result rows of the section; ``headline`` indicators open the report's summary table."""
-        self.estimates.extend(estimates)
-        if headline:
-            self.headline.extend(h for h in headline if h not in self.headline)
+    def finding(
+        self,
+        estimate: Estimate,
+        *,
+        subject: str,
+        null: float | None = None,
+        comparison: bool = False,
+        up: str | None = None,
+        down: str | None = None,
+        level: bool = False,
+    ) -> Section:
+        """Add an evidence-aware sentence about ``estimate`` (see ``report.wording.common``).
+
+        ``level=True`` describes a level (a rate, a median) instead of a change. The sentence
+        is rendered again at output from the suppressed estimate; ``comparison=True`` only
+        when the estimate compares the model's clients with a comparison group. The
+        estimate is added to the section's estimates if it is not there yet.
+        """
+        if not any(e.indicator == estimate.indicator and e.group == estimate.group for e in self.estimates):
+            self.estimates.append(estimate)
+        opts = {"subject": subject, "null": null, "comparison": bool(comparison), "up": up, "down": down,
+                "level": bool(level)}
+        self.blocks.append({"kind": "finding", "indicator": estimate.indicator, "group": estimate.group, **opts})
         return self
+
+    def methods(self, text: str, *, limitations: str | None = None, full: str | None = None) -> Section:
+        """Methods (and limitations) paragraph of the subsection; ``full`` goes to the methods appendix."""
+        self.paragraph(text, role="methods")
+        if limitations:
+            self.paragraph(limitations, role="limitations")
+        if full:
+            self.paragraph(full, role="appendix")
+        return self
+
+    def add_estimates(self, estimates, *, headline: list[Any] | None = None) -> Section:
+        """Result rows of the section; ``headline`` indicators open the report's summary table.
+
+        A headline entry is an indicator id (all its groups) or an ``(indicator, group)``
+        pair (one row, e.g. ``("groups_running_achievement", "year:2025")``).
+        """
+        self.estimates.extend(estimates)
+        for h in headline or []:
+            key = h if isinstance(h, str) else f"{h[0]}|{h[1]}"
+            if key not in self.headline:
+                self.headline.append(key)
+        return self
+
+    def label_indicators(self, labels: dict[str, str]) -> Section:
+        """Report labels of indicators (``{indicator id: label}``) when the catalogue has none
+        (e.g. reach indicators named in params)."""
+        self.labels.update(labels)
+        return self
+
+    def is_headline(self, e: Estimate) -> bool:
+        return e.indicator in self.headline or f"{e.indicator}|{e.group}" in self.headline
 
     def add_flow(self, flow) -> Section:
         """Data flow rows (read → accepted → rejected → analysed) of each input table."""
-        for f in flow:
-            self.flow.append({k: _jsonable(v) for k, v in (asdict(f) if hasattr(f, "__dataclass_fields__") else dict(f)).items()})
+        self.flow.extend(_flow_rows(flow))
         return self
+
+    def claims(self, language: str | None = None, min_cell: int | None = None) -> list[Any]:
+        """The :class:`~evalkit.report.wording.common.Claim` of every finding (suppressed when
+        ``min_cell`` is given), in order."""
+        from .suppress import suppress_estimates
+        from .wording.common import change_claim, level_claim
+
+        lang = language or self.language
+        shown = suppress_estimates(self.estimates, min_cell) if min_cell else list(self.estimates)
+        out = []
+        for b in self.blocks:
+            if b["kind"] != "finding":
+                continue
+            e = next((x for x in shown if x.indicator == b["indicator"] and x.group == b["group"]), None)
+            if e is None:
+                continue
+            if b.get("level"):
+                out.append(level_claim(e, subject=b["subject"], language=lang))
+            else:
+                out.append(change_claim(e, subject=b["subject"], null=b.get("null"), comparison=b.get("comparison", False),
+                                        up=b.get("up"), down=b.get("down"), language=lang))
+        return out
+
+    def _repr_html_(self) -> str:
+        """A preview of the section in a notebook (text and tables; no suppression applied)."""
+        import html as _html
+
+        claims = iter(self.claims())
+        parts = [f"<h3>{_html.escape(self.question or self.title)}</h3>"]
+        for b in self.blocks:
+            if b["kind"] == "paragraph":
+                parts.append(f"<p><em>[{b['role']}]</em> {_html.escape(b['text'])}</p>")
+            elif b["kind"] == "finding":
+                c = next(claims, None)
+                if c is not None:
+                    parts.append(f"<p><em>[{c.evidence}]</em> {_html.escape(c.sentence)}</p>")
+            elif b["kind"] == "table":
+                parts.append(f"<p><em>[taulukko]</em> {_html.escape(b['title'])}: {len(b['rows'])} riviä</p>")
+            elif b["kind"] == "figure":
+                parts.append(f"<p><em>[kuvio, {b['audience']}]</em> {_html.escape(b['caption'])}</p>")
+            elif b["kind"] == "estimates":
+                parts.append(f"<p><em>[tunnusluvut]</em> {_html.escape(b['title'])}</p>")
+        return "\n".join(parts)
 
     # -------------------------------------------------------------- saving
     def to_dict(self) -> dict[str, Any]:
@@ -145,9 +270,17 @@ class Section:
             "error": self.error,
             "blocks": blocks,
             "estimates": [{k: _jsonable(v) for k, v in asdict(e).items()} for e in self.estimates],
-            "flow": self.flow,
+            "flow": self.current_flow(),
             "headline": self.headline,
+            "language": self.language,
+            "labels": self.labels,
         }
+
+    def current_flow(self) -> list[dict[str, Any]]:
+        """Flow rows added explicitly, else those of ``flow_source`` read now."""
+        if self.flow or self.flow_source is None:
+            return list(self.flow)
+        return _flow_rows(self.flow_source() or [])
 
     def save(self, model_dir: str | Path) -> Path:
         """Write ``sections/<measure>.json`` and its figures under ``model_dir``."""
@@ -182,4 +315,15 @@ def load_section(path: str | Path) -> Section:
         estimates=estimates,
         flow=data.get("flow", []),
         headline=data.get("headline", []),
+        language=data.get("language", "fi"),
+        labels=data.get("labels", {}),
     )
+
+
+def _flow_rows(flow: Iterable[Any]) -> list[dict[str, Any]]:
+    rows = []
+    for f in flow:
+        d = asdict(f) if hasattr(f, "__dataclass_fields__") else dict(f)
+        rows.append({k: ({kk: _jsonable(vv) for kk, vv in v.items()} if isinstance(v, dict) else _jsonable(v))
+                     for k, v in d.items()})
+    return rows

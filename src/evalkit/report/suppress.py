@@ -13,12 +13,23 @@ Rules (``min_cell`` = k, default 5; see ``../shared/domain.md``, Disclosure cont
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ..results import Estimate
 
-__all__ = ["is_small", "suppress_column", "suppress_estimates"]
+__all__ = [
+    "SmallCount",
+    "display_min_cell",
+    "find_small_counts",
+    "is_small",
+    "set_display_min_cell",
+    "suppress_column",
+    "suppress_estimates",
+    "suppress_text",
+]
 
 _COUNT_UNITS = {"persons", "visits"}  # counts of people or of their visits; "count" is for things (groups)
 
@@ -79,3 +90,86 @@ def suppress_column(values: list[float | int | None], min_cell: int, *, total_in
         if len(hidden) == 1 and shown:
             flags[min(shown, key=lambda i: values[i])] = True
     return flags
+
+
+# ---------------------------------------------------------------- text
+#: a whole number as the report writes it: ``7``, ``1 234`` (space / no-break space groups)
+_NUM = r"(?<![\d.,\u2212-])(\d{1,3}(?:[ \xa0\u202f]\d{3})+|\d+)(?![\d]|[.,]\d)"
+#: words after a number that make it a count of people (fi, sv, en)
+_PEOPLE = (r"(henkilö|hlö|asiakas|asiakka|osallistuj|työllisty|nuor|opiskelij|potila|perhe|perhei|"
+           r"person|deltagar|klient|patient|participant|client|individual|famil|people)\w*")
+_PATTERNS = {
+    "fraction": re.compile(_NUM + r"\s*/\s*" + _NUM),
+    "n_equals": re.compile(r"\b[nN]\s*=\s*" + _NUM),
+    "people": re.compile(_NUM + r"\s+" + _PEOPLE, re.IGNORECASE),
+}
+
+
+def _int(text: str) -> int:
+    return int(re.sub(r"[ \xa0\u202f]", "", text))
+
+
+@dataclass(frozen=True, slots=True)
+class SmallCount:
+    """A count below ``min_cell`` found in text: ``kind`` (fraction, n_equals, people) and the match."""
+
+    kind: str
+    text: str
+    start: int
+
+
+def _small_fraction(x: int, n: int, min_cell: int) -> bool:
+    if 1900 <= x <= 2100 and 1900 <= n <= 2100:  # a span of years (2024/2025), not a share
+        return False
+    return is_small(x, min_cell) or (x <= n and is_small(n - x, min_cell)) or is_small(n, min_cell)
+
+
+def find_small_counts(text: str, min_cell: int) -> list[SmallCount]:
+    """Counts of people below ``min_cell`` written in ``text``: ``3 / 40``, ``n = 4``,
+    ``3 henkilöä`` (and a fraction whose complement is small: ``38 / 40``)."""
+    hits: list[SmallCount] = []
+    for m in _PATTERNS["fraction"].finditer(text):
+        if _small_fraction(_int(m.group(1)), _int(m.group(2)), min_cell):
+            hits.append(SmallCount("fraction", m.group(0), m.start()))
+    for kind in ("n_equals", "people"):
+        for m in _PATTERNS[kind].finditer(text):
+            if is_small(_int(m.group(1)), min_cell):
+                hits.append(SmallCount(kind, m.group(0), m.start()))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def suppress_text(text: str, min_cell: int, *, suppressed_word: str = "suojattu") -> str:
+    """Replace counts of people below ``min_cell`` in free text (see :func:`find_small_counts`):
+    a fraction becomes ``suojattu``, ``n = 3`` becomes ``n < 5``, ``3 henkilöä`` ``< 5 henkilöä``."""
+
+    def fraction(m: re.Match[str]) -> str:
+        return suppressed_word if _small_fraction(_int(m.group(1)), _int(m.group(2)), min_cell) else m.group(0)
+
+    def single(m: re.Match[str]) -> str:
+        if not is_small(_int(m.group(1)), min_cell):
+            return m.group(0)
+        whole, num = m.group(0), m.group(1)
+        i = m.start(1) - m.start(0)
+        if whole.lower().startswith("n"):
+            return whole[:whole.index("=")].rstrip() + f" < {min_cell}"
+        return whole[:i] + f"< {min_cell}" + whole[i + len(num):]
+
+    text = _PATTERNS["fraction"].sub(fraction, text)
+    text = _PATTERNS["n_equals"].sub(single, text)
+    return _PATTERNS["people"].sub(single, text)
+
+
+# ---------------------------------------------------------------- notebook display
+_display_min_cell: int | None = None
+
+
+def set_display_min_cell(min_cell: int | None) -> None:
+    """Suppress small cells in result objects displayed in a notebook (set by
+    ``evalkit.open_model`` when the notebook runs under ``evalkit run``, so executed
+    notebooks written to ``reports/`` follow the same rule as the report)."""
+    global _display_min_cell
+    _display_min_cell = min_cell
+
+
+def display_min_cell() -> int | None:
+    return _display_min_cell

@@ -4,7 +4,21 @@ One module per measure (``wording.reach``, ``wording.visits`` …); shared rules
 live in ``wording.common``.
 """
 
-from .reach import reach_narrative
+from .common import Claim, causal_phrases, change_claim, evidence_level, level_claim
+from .reach import reach_labels, reach_methods, reach_narrative, reach_subject
 from .visits import visits_limitations, visits_methods, visits_narrative
 
-__all__ = ["reach_narrative", "visits_limitations", "visits_methods", "visits_narrative"]
+__all__ = [
+    "Claim",
+    "causal_phrases",
+    "change_claim",
+    "evidence_level",
+    "level_claim",
+    "reach_labels",
+    "reach_methods",
+    "reach_narrative",
+    "reach_subject",
+    "visits_limitations",
+    "visits_methods",
+    "visits_narrative",
+]

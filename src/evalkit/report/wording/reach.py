@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
+from ...params.reach import IndicatorSpec
 from ..fmt import format_number, format_percent_value
 
-__all__ = ["reach_narrative"]
+__all__ = ["reach_labels", "reach_methods", "reach_narrative", "reach_subject"]
 
 
 def reach_narrative(table: pd.DataFrame, *, language: str = "fi") -> str:
@@ -31,3 +34,39 @@ def reach_narrative(table: pd.DataFrame, *, language: str = "fi") -> str:
                 f"vuosina {sub['year'].iloc[0]}–{sub['year'].iloc[-1]}."
             )
     return " ".join(sentences)
+
+
+_AGGREGATE = {"sum": "vuoden jaksojen summa", "max": "vuoden suurin arvo", "last": "vuoden viimeinen arvo"}
+_KIND = {"people": "eri henkilöitä", "visits": "käyntejä", "groups": "ryhmiä", "referrals": "ohjauksia",
+         "other": "muita suoritteita"}
+
+
+def reach_labels(specs: Sequence[IndicatorSpec]) -> dict[str, str]:
+    """Report labels of the reach indicators (``<id>_actual``, ``_target``, ``_achievement``)."""
+    out = {}
+    for s in specs:
+        out[f"{s.id}_actual"] = s.label
+        out[f"{s.id}_target"] = f"{s.label}, tavoite"
+        out[f"{s.id}_achievement"] = f"{s.label}, toteuma tavoitteesta"
+    return out
+
+
+def reach_subject(table: pd.DataFrame, e) -> str:
+    """Sentence subject for an achievement estimate: ``'Käynnissä olevat ryhmät, toteuma tavoitteesta vuonna 2025'``."""
+    indicator = e.indicator.removesuffix("_achievement")
+    sub = table[table["indicator"] == indicator]
+    name = str(sub["label"].iloc[0]) if len(sub) else indicator
+    year = e.group.split(":", 1)[1] if ":" in e.group else ""
+    return f"{name}, toteuma tavoitteesta" + (f" vuonna {year}" if year else "")
+
+
+def reach_methods(specs: Sequence[IndicatorSpec], *, language: str = "fi") -> str:
+    """The methods appendix paragraph: what each indicator counts and how a year is formed."""
+    parts = [
+        f"{s.label} ({_KIND[s.kind]}; {_AGGREGATE[s.aggregate]})" for s in specs
+    ]
+    return ("Tavoittavuutta kuvataan hankkeen toimintatilastoista vuositasolla. Tunnusluvut: "
+            + "; ".join(parts) + ". Toteumaa verrataan hankesuunnitelman vuositavoitteeseen (toteuma / tavoite). "
+            "Eri henkilöitä ja käyntejä ei lasketa yhteen: käyntimäärä ei kerro tavoitettujen ihmisten määrää. "
+            "Luvut ovat koko toiminnan kattavia rekisterilukuja, joten niille ei esitetä otantaan perustuvia "
+            "luottamusvälejä.")

@@ -1,0 +1,107 @@
+"""Evidence-aware wording (report.wording.common): observed vs not demonstrated vs demonstrated.
+
+The rules are design.md's Principles; the sentences are checked for the words that carry
+the evidence level ("havaittu", "ei voitu osoittaa", "vertailuryhmään verrattuna") and for
+the absence of causal words where the design cannot carry them.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from evalkit.report.wording.common import (
+    EVIDENCE_RANK,
+    causal_phrases,
+    change_claim,
+    claim_for_summary,
+    evidence_level,
+    level_claim,
+)
+from evalkit.results import Estimate
+
+
+def rr(est: float, lo: float | None, hi: float | None, n: int = 120) -> Estimate:
+    return Estimate("psy_rate_ratio", est, "rate_ratio", "Poisson GLM", n=n, ci_low=lo, ci_high=hi)
+
+
+def test_evidence_levels() -> None:
+    assert evidence_level(rr(0.95, 0.80, 1.12)) == "not_demonstrated"  # CI contains 1
+    assert evidence_level(rr(0.78, 0.65, 0.93)) == "observed"  # no comparison design
+    assert evidence_level(rr(0.78, 0.65, 0.93), comparison=True) == "demonstrated"
+    assert evidence_level(rr(0.78, None, None)) == "observed"  # no interval: still only observed
+    share = Estimate("employment_rate", 0.34, "proportion", "Wilson", n=73, numerator=25, ci_low=0.24, ci_high=0.45)
+    assert evidence_level(share) == "descriptive"  # a level has no null
+    assert evidence_level(share, null=0.2) == "observed"  # against a benchmark
+    diff = Estimate("phq9_change", -4.2, "points", "paired t", n=80, ci_low=-5.1, ci_high=-3.3)
+    assert evidence_level(diff) == "observed"  # null 0 from the unit
+    assert evidence_level(rr(1.0, 1.0, 1.3)) == "not_demonstrated"  # the null on the boundary
+
+
+def test_sentences_follow_the_evidence() -> None:
+    subject = "Psykiatrian käyntien määrä"
+    nd = change_claim(rr(0.95, 0.80, 1.12), subject=subject)
+    assert nd.evidence == "not_demonstrated"
+    assert "muutosta ei voitu osoittaa" in nd.sentence and "0,95" in nd.sentence and "0,80–1,12" in nd.sentence
+    assert nd.short == "muutosta ei voitu osoittaa"
+
+    obs = change_claim(rr(0.78, 0.65, 0.93), subject=subject)
+    assert obs.verb == "väheni" and obs.direction == "down"
+    assert obs.sentence.startswith("Psykiatrian käyntien määrä väheni (suhde 0,78; 95 % LV 0,65–0,93; n = 120).")
+    assert "havaittu ilman vertailuryhmää" in obs.sentence
+    assert "ei vertailuryhmää" in obs.short
+
+    dem = change_claim(rr(0.78, 0.65, 0.93), subject=subject, comparison=True)
+    assert "vertailuryhmään verrattuna" in dem.sentence and dem.evidence == "demonstrated"
+    nd_cmp = change_claim(rr(0.95, 0.80, 1.12), subject=subject, comparison=True)
+    assert "eroa vertailuryhmään ei voitu osoittaa" in nd_cmp.sentence
+
+    up = change_claim(Estimate("x", 2.0, "points", "paired t", n=50, ci_low=1.0, ci_high=3.0),
+                      subject="Toimintakyky", up="parani")
+    assert up.verb == "parani" and "Toimintakyky parani (muutos 2,0 pistettä" in up.sentence
+
+
+def test_level_sentence_shows_numerator_and_denominator() -> None:
+    share = Estimate("employment_rate", 25 / 73, "proportion", "Wilson", n=73, numerator=25, ci_low=0.24, ci_high=0.45)
+    assert level_claim(share, subject="Työllistyneiden osuus").sentence == \
+        "Työllistyneiden osuus oli 34\xa0% (25 / 73; 95 % LV 24–45\xa0%)."  # babel: no-break space before %
+
+
+def test_suppressed_estimate_has_no_numbers() -> None:
+    e = rr(0.5, 0.2, 0.9).with_(estimate=None, ci_low=None, ci_high=None, suppressed=True)
+    c = change_claim(e, subject="Käynnit")
+    assert c.evidence == "descriptive" and not any(ch.isdigit() for ch in c.sentence)
+
+
+def test_languages() -> None:
+    e = rr(0.78, 0.65, 0.93)
+    sv = change_claim(e, subject="Antalet besök", language="sv").sentence
+    en = change_claim(e, subject="Psychiatric visits", language="en").sentence
+    assert sv.startswith("Antalet besök minskade") and "jämförelsegrupp" in sv
+    assert en.startswith("Psychiatric visits decreased (ratio 0.78; 95% CI 0.65–0.93; n = 120)")
+
+
+def test_causal_phrases() -> None:
+    assert causal_phrases("IPS-toimintamalli vähensi psykiatrian käyntejä.") == ["vähensi"]
+    assert causal_phrases("Käynnit vähenivät.") == []
+    assert causal_phrases("The model reduced visits.", language="en") == ["reduced"]
+
+
+_values = st.floats(min_value=0.05, max_value=5.0, allow_nan=False)
+
+
+@given(_values, _values, _values, st.booleans())
+def test_summary_never_claims_more_than_the_section(a: float, b: float, c: float, comparison: bool) -> None:
+    lo, est, hi = sorted([a, b, c])
+    e = rr(est, lo, hi)
+    section = change_claim(e, subject="Käynnit", comparison=comparison)
+    # with the section's claim recorded, the summary repeats it
+    assert claim_for_summary(e, section.to_dict()) == section.short
+    # without it, the summary assumes no comparison design: never stronger than the section
+    unrecorded = change_claim(e, subject="Käynnit", comparison=False)
+    assert claim_for_summary(e, None) == unrecorded.short
+    assert EVIDENCE_RANK[unrecorded.evidence] <= EVIDENCE_RANK[section.evidence]
+    # and text without a comparison design never uses causal words
+    for lang in ("fi", "sv", "en"):
+        text = change_claim(e, subject="X", comparison=False, language=lang).sentence
+        assert causal_phrases(text, language=lang) == [], text
