@@ -55,7 +55,7 @@ bench: $(DEMO)
 	$(PY) benchmarks/run.py
 
 validate: $(STAMP)
-	$(PY) benchmarks/coverage.py
+	$(PY) benchmarks/coverage_study.py
 
 docs: $(STAMP)
 	$(BIN)/evalkit params-doc --out docs/params.md

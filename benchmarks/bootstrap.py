@@ -11,8 +11,6 @@ timed runs). Writes a Markdown table with the machine's description.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import time
@@ -24,6 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import machine
+
 from evalkit.stats.bootstrap import (
     DEFAULT_MAX_ELEMENTS,
     bootstrap_cost_effect,
@@ -33,27 +34,6 @@ from evalkit.stats.bootstrap import (
 
 N_CLIENTS = 10_000
 REPS = 10_000
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines()  # noqa: E741
-                      if l.startswith("MemTotal")).split()[1])
-        mem = f", {kb / 1024**2:.0f} GB RAM"
-    except (OSError, StopIteration):
-        pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (f"{cpu}, {cores} cores{mem}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}")
 
 
 def data() -> pd.DataFrame:

@@ -1,0 +1,288 @@
+"""Coverage study: do evalkit's 95 % intervals cover the truth 95 % of the time? (issue 11)
+
+    PYTHONPATH=$PWD/src python benchmarks/coverage_study.py [--reps 500] [--only NAME ...] [--jobs N]
+
+Each study simulates data from a known truth shaped like the evaluation it stands for
+(sizes from seed 001 and the demo models), runs the library estimator exactly as a measure
+calls it, and records whether the interval covers the truth. The table gives coverage with
+its Monte Carlo standard error, bias, and the mean interval width; it is printed and written
+to ``benchmarks/results/coverage.md``. Exit status 1 when a coverage falls outside 93–97 %
+and the study has no documented reason (``KNOWN``).
+
+The small version in CI is ``tests/test_coverage.py`` (few replicates, loose bounds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import machine
+
+TARGET = (0.93, 0.97)
+MONTH = 30.4375
+
+
+@dataclass(frozen=True)
+class Study:
+    """One interval estimator: ``simulate(rng) -> (estimate, ci_low, ci_high)`` and the truth."""
+
+    name: str
+    function: str
+    design: str
+    truth: float
+    simulate: Callable[[np.random.Generator], tuple[float, float, float]]
+
+
+# ----------------------------------------------------------------------------- designs
+def _visit_panel(rng: np.random.Generator, groups: dict[str, tuple[int, float, float]]) -> pd.DataFrame:
+    """Pre/post visit counts with gamma frailty (overdispersion) and censored follow-up.
+
+    ``groups``: label → (clients, pre rate per person-month, post/pre rate ratio). Each
+    client's frailty multiplies both periods, so the population rate ratio is the ratio
+    given; follow-up after the index is uniform 180–364 days (censoring).
+    """
+    rows = []
+    for label, (n, rate, ratio) in groups.items():
+        frailty = rng.gamma(2.0, 0.5, size=n)  # mean 1, variance 0.5
+        pre_days = np.full(n, 365.0)
+        post_days = rng.integers(180, 365, size=n).astype(float)
+        pre = rng.poisson(frailty * rate * pre_days / MONTH)
+        post = rng.poisson(frailty * rate * ratio * post_days / MONTH)
+        ids = [f"{label[0]}{i}" for i in range(n)]
+        rows.append(pd.DataFrame({"client_id": ids, "group": label, "period": "pre",
+                                  "visits": pre, "exposure_days": pre_days}))
+        rows.append(pd.DataFrame({"client_id": ids, "group": label, "period": "post",
+                                  "visits": post, "exposure_days": post_days}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def _interval(e) -> tuple[float, float, float]:
+    return float(e.estimate), float(e.ci_low), float(e.ci_high)
+
+
+def sim_rate_ratio(rng):
+    from evalkit.stats.counts import poisson_panel
+
+    panel = _visit_panel(rng, {"intervention": (118, 1.55, 0.7)})
+    return _interval(poisson_panel(panel, group=None).get("rate_ratio"))
+
+
+def sim_did_rate_ratio(rng):
+    from evalkit.stats.counts import poisson_panel
+
+    panel = _visit_panel(rng, {"intervention": (118, 1.55, 0.6), "comparison": (150, 1.2, 0.8)})
+    return _interval(poisson_panel(panel).get("did_rate_ratio"))
+
+
+def sim_employment_rate(rng):
+    from evalkit.stats.intervals import wilson_interval
+
+    n = 73
+    return _interval(wilson_interval(int(rng.binomial(n, 0.34)), n))
+
+
+def sim_km_survival(rng):
+    from evalkit.stats.survival import survival_at
+
+    n = 118
+    event_time = rng.exponential(300 / math.log(2), size=n)  # median 300 days
+    censor = rng.uniform(100, 700, size=n)
+    time_ = np.minimum(event_time, censor).round()
+    time_ = np.maximum(time_, 1)
+    event = (event_time <= censor).astype(int)
+    return _interval(survival_at(time_, event, 180))
+
+
+def sim_phq9_change(rng):
+    from evalkit.stats.intervals import paired_mean_change
+
+    n = 150
+    before = rng.normal(16, 4, size=n)
+    after = before + rng.normal(-6.5, 6, size=n)
+    return _interval(paired_mean_change(before, after))
+
+
+def sim_recovery_rate(rng):
+    from evalkit.stats.intervals import wilson_interval
+
+    n = 250
+    return _interval(wilson_interval(int(rng.binomial(n, 0.5)), n))
+
+
+def _cost_effect_data(rng) -> pd.DataFrame:
+    """Right-skewed (lognormal) costs and 0/1 effects, two groups of 120."""
+    frames = []
+    for label, mean_cost, p in (("intervention", 6000.0, 0.34), ("comparison", 1250.0, 0.15)):
+        sigma = 0.9
+        mu = math.log(mean_cost) - sigma**2 / 2
+        frames.append(pd.DataFrame({"group": label, "cost": rng.lognormal(mu, sigma, size=120),
+                                    "effect": (rng.random(120) < p).astype(float)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def sim_incremental_cost(rng):
+    from evalkit.stats.bootstrap import bootstrap_cost_effect, percentile_interval
+
+    draws = bootstrap_cost_effect(_cost_effect_data(rng), seed=rng, reps=1000)
+    delta = draws.cost("intervention") - draws.cost("comparison")
+    observed = draws.observed_cost[draws.groups.index("intervention")] - \
+        draws.observed_cost[draws.groups.index("comparison")]
+    return (float(observed), *percentile_interval(delta))
+
+
+def sim_its_level(rng):
+    from evalkit.stats.its import segmented_regression
+
+    months = pd.period_range("2022-01", periods=48, freq="M")
+    t = np.arange(48)
+    post = (t >= 24).astype(float)
+    share = 0.55 + 0.002 * t + 0.15 * post + 0.006 * post * (t - 24) + 0.03 * np.sin(2 * np.pi * t / 12)
+    cases = rng.integers(60, 120, size=48)
+    within = rng.binomial(cases, np.clip(share, 0, 1))
+    series = pd.DataFrame({"month": months, "share": within / cases, "cases": cases})
+    res = segmented_regression(series, outcome="share", change="2024-01", family="gaussian",
+                               weights="cases", harmonics=1)
+    return _interval(res.get("its_level_change"))
+
+
+STUDIES: tuple[Study, ...] = (
+    Study("rate_ratio", "stats.counts.poisson_panel", "118 asiakasta, gamma-frailty, jälkiseuranta 180–364 pv",
+          0.7, sim_rate_ratio),
+    Study("did_rate_ratio", "stats.counts.poisson_panel", "118 + 150 asiakasta, RR 0,6 vs 0,8",
+          0.75, sim_did_rate_ratio),
+    Study("employment_rate", "stats.intervals.wilson_interval", "n = 73, p = 0,34", 0.34, sim_employment_rate),
+    Study("km_survival_180d", "stats.survival.survival_at", "n = 118, eksponentiaalinen, mediaani 300 pv, "
+          "sensurointi U(100, 700)", math.exp(-180 * math.log(2) / 300), sim_km_survival),
+    Study("phq9_mean_change", "stats.intervals.paired_mean_change", "n = 150, muutos N(−6,5; 6)",
+          -6.5, sim_phq9_change),
+    Study("recovery_rate", "stats.intervals.wilson_interval", "n = 250, p = 0,5", 0.5, sim_recovery_rate),
+    Study("incremental_cost", "stats.bootstrap.bootstrap_cost_effect", "2 × 120 asiakasta, log-normaalit "
+          "kustannukset (6 000 € vs 1 250 €), 1 000 bootstrap-otosta", 4750.0, sim_incremental_cost),
+    Study("its_level_change", "stats.its.segmented_regression", "48 kk, muutos kk 25, osuus, "
+          "Newey–West", 0.15, sim_its_level),
+)
+
+#: studies whose coverage is known to fall outside 93–97 %, with the reason
+KNOWN: dict[str, str] = {
+    "its_level_change": (
+        "Newey–West (Bartlett) standard errors are biased downward on short monthly series "
+        "when a regressor is a step (the level change): on 48 months with independent errors "
+        "the mean standard error is 0.022 against a sampling SD of 0.029, coverage 85–87 % "
+        "(also with the n/(n−k) adjustment); heteroskedasticity-only errors (lag 0) give 93 % "
+        "here but would not protect against autocorrelation. Fix to do: an AR(1) GLS "
+        "(Prais–Winsten) or fixed-b critical values; until then the report's limitations say "
+        "the ITS interval is likely too narrow."
+    ),
+}
+
+
+# ----------------------------------------------------------------------------- running
+def _run_chunk(args: tuple[str, list[np.random.SeedSequence]]) -> list[tuple[float, float, float]]:
+    import warnings
+
+    name, seeds = args
+    study = next(s for s in STUDIES if s.name == name)
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for ss in seeds:
+            out.append(study.simulate(np.random.default_rng(ss)))
+    return out
+
+
+def run_study(study: Study, reps: int, *, seed: int = 20251201, jobs: int = 1) -> dict:
+    """Coverage, bias and width of one study over ``reps`` replicates (deterministic)."""
+    base = np.random.SeedSequence([seed, sum(map(ord, study.name))])
+    seeds = base.spawn(reps)
+    chunks = [seeds[i::jobs] for i in range(jobs)]
+    t0 = time.perf_counter()
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as ex:
+            parts = list(ex.map(_run_chunk, [(study.name, c) for c in chunks]))
+    else:
+        parts = [_run_chunk((study.name, chunks[0]))]
+    results = np.array([r for part in parts for r in part], dtype=float)
+    est, lo, hi = results.T
+    covered = (lo <= study.truth) & (study.truth <= hi)
+    cov = float(covered.mean())
+    return {
+        "estimator": study.name,
+        "function": study.function,
+        "design": study.design,
+        "truth": study.truth,
+        "reps": reps,
+        "coverage": cov,
+        "mc_se": math.sqrt(cov * (1 - cov) / reps),
+        "bias": float(est.mean() - study.truth),
+        "mean_width": float((hi - lo).mean()),
+        "seconds": time.perf_counter() - t0,
+    }
+
+
+def verdict(row: dict) -> str:
+    if TARGET[0] <= row["coverage"] <= TARGET[1]:
+        return "ok"
+    return "tunnettu syy" if row["estimator"] in KNOWN else "EI OK"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=500)
+    parser.add_argument("--only", nargs="*", default=None, help="study names")
+    parser.add_argument("--jobs", type=int, default=None, help="processes (default: cores)")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "coverage.md")
+    args = parser.parse_args(argv)
+    import os
+
+    jobs = args.jobs or len(os.sched_getaffinity(0))
+    studies = [s for s in STUDIES if args.only is None or s.name in args.only]
+    rows = []
+    print(f"{'estimator':20s} {'truth':>10s} {'coverage':>9s} {'MC se':>6s} {'bias':>10s} {'width':>10s}  verdict")
+    for s in studies:
+        row = run_study(s, args.reps, jobs=jobs)
+        row["verdict"] = verdict(row)
+        rows.append(row)
+        print(f"{s.name:20s} {s.truth:10.4g} {row['coverage']:9.3f} {row['mc_se']:6.3f} "
+              f"{row['bias']:10.4g} {row['mean_width']:10.4g}  {row['verdict']}  ({row['seconds']:.0f} s)",
+              flush=True)
+    lines = [
+        "# Coverage of evalkit's 95 % intervals",
+        "",
+        f"{args.reps} simulated replicates per estimator from a known truth; target coverage "
+        f"{TARGET[0]:.0%}–{TARGET[1]:.0%}. Written by `make validate` "
+        "(`benchmarks/coverage_study.py`).",
+        "",
+        f"* Machine: {machine()}",
+        f"* Run: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+        "",
+        "| estimator | function | design | truth | reps | coverage | MC se | bias | mean width | verdict |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        lines.append(f"| {r['estimator']} | `{r['function']}` | {r['design']} | {r['truth']:.4g} | {r['reps']} | "
+                     f"{r['coverage']:.3f} | {r['mc_se']:.3f} | {r['bias']:.3g} | {r['mean_width']:.3g} | "
+                     f"{r['verdict']} |")
+    notes = [f"* **{name}**: {why}" for name, why in KNOWN.items() if any(r["estimator"] == name for r in rows)]
+    if notes:
+        lines += ["", "Known reasons:", "", *notes]
+    if args.only is None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"wrote {args.out}")
+    return 1 if any(r["verdict"] == "EI OK" for r in rows) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
