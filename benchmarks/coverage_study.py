@@ -132,14 +132,23 @@ def _cost_effect_data(rng) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def sim_incremental_cost(rng):
-    from evalkit.stats.bootstrap import bootstrap_cost_effect, percentile_interval
+WTP = 20_000.0
+
+
+def _ce(rng):
+    from evalkit.stats.bootstrap import bootstrap_cost_effect
+    from evalkit.stats.costeffect import cost_effectiveness
 
     draws = bootstrap_cost_effect(_cost_effect_data(rng), seed=rng, reps=1000)
-    delta = draws.cost("intervention") - draws.cost("comparison")
-    observed = draws.observed_cost[draws.groups.index("intervention")] - \
-        draws.observed_cost[draws.groups.index("comparison")]
-    return (float(observed), *percentile_interval(delta))
+    return cost_effectiveness(draws, wtp=WTP, grid=[WTP])
+
+
+def sim_incremental_cost(rng):
+    return _interval(_ce(rng).get("incremental_cost"))
+
+
+def sim_inmb(rng):
+    return _interval(_ce(rng).get("inmb"))
 
 
 def sim_its_level(rng):
@@ -170,6 +179,8 @@ STUDIES: tuple[Study, ...] = (
     Study("recovery_rate", "stats.intervals.wilson_interval", "n = 250, p = 0,5", 0.5, sim_recovery_rate),
     Study("incremental_cost", "stats.bootstrap.bootstrap_cost_effect", "2 × 120 asiakasta, log-normaalit "
           "kustannukset (6 000 € vs 1 250 €), 1 000 bootstrap-otosta", 4750.0, sim_incremental_cost),
+    Study("inmb", "stats.costeffect.cost_effectiveness", "kuten yllä, vaikutus 0,34 vs 0,15, λ = 20 000 €",
+          WTP * (0.34 - 0.15) - 4750.0, sim_inmb),
     Study("its_level_change", "stats.its.segmented_regression", "48 kk, muutos kk 25, osuus, "
           "Newey–West", 0.15, sim_its_level),
 )
