@@ -257,3 +257,15 @@ def test_no_analysable_client() -> None:
     clients = CLIENTS.assign(index_date=None)
     with pytest.raises(AnalysisError, match="no_index_date: 4"):
         visits_panel(VISITS, clients, data_cutoff="2024-12-31")
+
+
+def test_finnish_client_dates_are_read() -> None:
+    clients = CLIENTS.assign(index_date=["1.3.2023", "15.6.2023", None, "30.12.2024"],
+                             followup_end=[None, "1.9.2023", None, None])
+    a = _hand_panel().frame
+    b = visits_panel(VISITS, clients, data_start="2023-01-01", data_cutoff="2024-12-31",
+                     filters={"service": ["psychiatry"]}).frame
+    pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(DataError, match=r"row 2, column 'index_date', value \"31.2.2023\""):
+        visits_panel(VISITS, clients.assign(index_date=["31.2.2023", *clients["index_date"][1:]]),
+                     data_cutoff="2024-12-31")

@@ -189,10 +189,13 @@ def _client_dates(frame: pd.DataFrame, column: str, problems: list[DataProblem])
     text = raw.astype("string").str.strip()
     text = text.mask(text == "")
     parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    finnish = parsed.isna() & text.notna()
+    if finnish.any():  # Finnish Excel export: d.m.yyyy
+        parsed = parsed.where(~finnish, pd.to_datetime(text.where(finnish), errors="coerce", format="%d.%m.%Y"))
     bad = parsed.isna() & text.notna()
     for i in np.flatnonzero(bad.to_numpy())[:_SHOWN]:
         problems.append(DataProblem(file="clients", table="clients", row=int(i) + 2, column=column,
-                                    value=raw.iloc[i], rule="not a date (expected YYYY-MM-DD)"))
+                                    value=raw.iloc[i], rule="not a date (expected YYYY-MM-DD or d.m.yyyy)"))
     return parsed
 
 
