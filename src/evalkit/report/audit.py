@@ -150,7 +150,8 @@ def output_texts(reports: Path, files: Iterable[Path] | None = None) -> dict[Pat
 def client_ids(runs: Iterable[Any]) -> set[str]:
     """Identifiers of every input (``ID_TABLES`` × ``ID_COLUMNS``) of the models run, read raw
     from the files listed in each ``run.json`` (so rejected rows count too)."""
-    from ..data.loaders import _read
+    from ..data.read import read_raw
+    from ..errors import DataError
     from ..params.schema import TableSource
 
     ids: set[str] = set()
@@ -166,7 +167,10 @@ def client_ids(runs: Iterable[Any]) -> set[str]:
             if not path.exists():
                 continue
             source = TableSource.model_validate(tables.get(entry["table"], {"path": str(path)}))
-            frame = _read(source, path).rename(columns=source.columns)
+            try:
+                frame = read_raw(source, path, str(path)).frame.rename(columns=source.columns)
+            except DataError:  # unreadable inputs were reported by `evalkit run`; nothing to match
+                continue
             for col in ID_COLUMNS:
                 if col in frame:
                     ids.update(str(v).strip() for v in frame[col].dropna())
