@@ -69,3 +69,15 @@ def test_results_are_byte_identical_across_forced_runs(pipeline) -> None:
     assert res.returncode == 0, res.stderr
     after = {p: p.read_bytes() for p in out.glob("*/results.csv")}
     assert before == after
+
+
+def test_privacy_audit_of_every_output(pipeline) -> None:
+    """Acceptance (issue 10): no client id of the inputs and no unsuppressed count below
+    min_cell in the docx, html, md, results.csv files or the executed notebooks."""
+    from evalkit.report.audit import audit_outputs
+
+    result = audit_outputs(pipeline["out"])
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.ids_checked > 100  # the demo clients' ids were searched for
+    assert {"loppuraportti.docx", "loppuraportti.html", "loppuraportti.md", "results.csv"} <= set(result.checked)
+    assert any(c.endswith(".ipynb") for c in result.checked)

@@ -137,6 +137,7 @@ def test_summary_repeats_the_sections_evidence(probe: Path) -> None:
     assert len(rows) == 3
     assert rows[0].endswith("| suojattu |")
     assert "Psykiatrian käynnit, suhde" in rows[1] and rows[1].endswith("| muutosta ei voitu osoittaa |")
+    assert "| 0,80–1,12 |" in rows[1]  # the column header says "95 %:n luottamusväli"
     assert rows[2].endswith("| havaittu väheneminen (ei vertailuryhmää) |")
 
 
@@ -261,3 +262,14 @@ def test_text_suppression() -> None:
                   "12 003 henkilöä; vuodet 2024/2025"
     assert find_small_counts(out, 5) == []
     assert audit_text("asiakkaat PRB-00001 ja PRB-00002", min_cell=5, ids={"PRB-00001"})[0].rule.startswith("1 identifier")
+
+
+def test_docx_column_widths_keep_numbers_whole() -> None:
+    from evalkit.report.assemble import Table, column_widths
+
+    t = Table(caption="", header=["Toimintamalli", "Tunnusluku", "Arvo", "n", "Tulkinta"],
+              rows=[["Työttömien työ- ja toimintakyvyn tuki " * 3, "x" * 80, "0,82", "1\xa0223", "havaittu " * 8]],
+              numeric=[False, False, True, True, False])
+    w = column_widths(t)
+    assert sum(w) == pytest.approx(16.6, rel=0.01)
+    assert w[3] >= 5 * 0.2 + 0.45 and w[2] >= 4 * 0.25 + 0.45  # "1 223" whole; bold header "Arvo" whole

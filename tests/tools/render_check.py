@@ -4,7 +4,8 @@
 
 * HTML → headless Chromium: a copy of ``loppuraportti.html`` with a small script appended
   records whether every ``<img>`` decoded (``naturalWidth > 0``); ``--dump-dom`` reads the
-  verdict, ``--screenshot`` writes ``html.png`` (a tall page) to look at.
+  verdict, ``--screenshot`` writes ``html.png`` (the first screen) and ``--print-to-pdf``
+  the whole page, written as PNG pages ``html-01.png`` … to look at.
 * DOCX → LibreOffice (``soffice --headless --convert-to pdf``) → ``pdftoppm`` PNG pages
   (``docx-1.png`` …); ``pdfimages -list`` counts the embedded figures.
 
@@ -44,7 +45,7 @@ def _which(*names: str) -> str:
     sys.exit(f"render_check: none of {', '.join(names)} found (apt-get install chromium libreoffice-writer-nogui poppler-utils)")
 
 
-def check_html(html: Path, out: Path, *, width: int = 1100, height: int = 9000) -> tuple[int, int]:
+def check_html(html: Path, out: Path, *, pages: int, width: int = 1100, height: int = 1600) -> tuple[int, int]:
     chromium = _which("chromium", "chromium-browser", "google-chrome")
     probe = out / "probe.html"
     probe.write_text(html.read_text(encoding="utf-8").replace("</body>", _PROBE + "</body>"), encoding="utf-8")
@@ -55,6 +56,12 @@ def check_html(html: Path, out: Path, *, width: int = 1100, height: int = 9000) 
         subprocess.run([chromium, *flags, f"--user-data-dir={profile}", f"--window-size={width},{height}",
                         f"--screenshot={out / 'html.png'}", html.resolve().as_uri()],
                        capture_output=True, timeout=120, check=False)
+        subprocess.run([chromium, *flags, f"--user-data-dir={profile}", "--no-pdf-header-footer",
+                        f"--print-to-pdf={out / 'html.pdf'}", html.resolve().as_uri()],
+                       capture_output=True, timeout=120, check=False)
+    if (out / "html.pdf").exists():  # the whole page, printed, as PNG pages html-01.png …
+        subprocess.run([_which("pdftoppm"), "-png", "-r", "70", "-l", str(pages), str(out / "html.pdf"),
+                        str(out / "html")], check=True)
     m = re.search(r'data-images="(\d+)/(\d+)"', dom)
     if not m:
         sys.exit("render_check: Chromium did not report on the images (page did not load?)")
@@ -87,8 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     html = args.reports / f"{args.basename}.html"
     figures = 0
     if html.exists():
-        figures, decoded = check_html(html, args.out)
-        print(f"HTML: {decoded}/{figures} figures decoded; screenshot {args.out / 'html.png'}")
+        figures, decoded = check_html(html, args.out, pages=args.pages)
+        print(f"HTML: {decoded}/{figures} figures decoded; first screen {args.out / 'html.png'}, "
+              f"printed pages {args.out / 'html-*.png'}")
         status |= int(decoded != figures)
     docx = args.reports / f"{args.basename}.docx"
     if docx.exists():

@@ -146,6 +146,10 @@ def _indicator_text(e: Estimate, language: str, labels: dict[str, str] | None = 
     return name if e.group == "all" else f"{name} ({_group_text(e.group, language)})"
 
 
+#: a key-figures table lists longer method descriptions under the table as M1, M2 …
+_INLINE_METHOD_CHARS = 40
+
+
 def _estimates_table(estimates: list[Estimate], language: str, caption: str, with_model: str | None = None,
                      labels: dict[str, str] | None = None) -> Table:
     header = [label("columns.indicator", language), label("columns.group", language),
@@ -155,6 +159,8 @@ def _estimates_table(estimates: list[Estimate], language: str, caption: str, wit
     if with_model is not None:
         header.insert(0, label("report.model_column", language))
         numeric.insert(0, False)
+    methods = list(dict.fromkeys(e.method for e in estimates))
+    footnotes = any(len(m) > _INLINE_METHOD_CHARS for m in methods)
     rows = []
     for e in estimates:
         row = [
@@ -163,19 +169,27 @@ def _estimates_table(estimates: list[Estimate], language: str, caption: str, wit
             format_estimate(e, language=language, with_interval=False),
             "" if e.suppressed else _interval_only(e, language),
             format_number(e.n, language=language) if e.n is not None else "–",
-            e.method,
+            f"M{methods.index(e.method) + 1}" if footnotes else e.method,
         ]
         if with_model is not None:
             row.insert(0, with_model)
         rows.append(row)
+    note = ""
+    if footnotes:
+        note = label("report.methods_note", language) + " " + "; ".join(
+            f"M{i}: {m}" for i, m in enumerate(methods, start=1))
     n_col = header.index(label("columns.n", language))
-    table = Table(caption=caption, header=header, rows=rows, numeric=numeric, count_cols=[n_col])
-    return drop_empty_columns(table, [n_col - 1, n_col])
+    table = Table(caption=caption, header=header, rows=rows, numeric=numeric, count_cols=[n_col], note=note)
+    group_col = header.index(label("columns.group", language))
+    only_all = all(e.group == "all" for e in estimates)
+    return drop_empty_columns(table, [n_col - 1, n_col], always=[group_col] if only_all else [])
 
 
-def drop_empty_columns(t: Table, candidates: list[int]) -> Table:
-    """Remove the ``candidates`` columns whose every cell is empty or ``–`` (e.g. no intervals)."""
+def drop_empty_columns(t: Table, candidates: list[int], *, always: list[int] | None = None) -> Table:
+    """Remove the ``candidates`` columns whose every cell is empty or ``–`` (e.g. no intervals),
+    and the ``always`` columns."""
     empty = [j for j in candidates if t.rows and all(str(r[j]).strip() in {"", "–"} for r in t.rows)]
+    empty += [j for j in always or [] if j not in empty]
     if not empty:
         return t
     keep = [j for j in range(len(t.header)) if j not in empty]
@@ -187,8 +201,9 @@ def drop_empty_columns(t: Table, candidates: list[int]) -> Table:
 
 def _interval_only(e: Estimate, language: str) -> str:
     """The interval without its ``95 % LV`` prefix (the column header says it)."""
-    text = format_interval(e, language=language)
-    return text.split(" ", 2)[-1] if text else ""
+    if e.ci_low is None or e.ci_high is None:
+        return ""
+    return format_interval(e, language=language, with_label=False)
 
 
 def _summary_table(runs: list[ModelRun], language: str, min_cell: int) -> Table | None:
@@ -202,7 +217,7 @@ def _summary_table(runs: list[ModelRun], language: str, min_cell: int) -> Table 
             if s.status != "ok":
                 continue
             shown = suppress_estimates(s.estimates, mc)
-            claims = {(c.indicator, c.group): c for c in s.claims(language=language, min_cell=mc)}
+            claims = {(c.indicator, c.group): c for c in s.claims(language=language, min_cell=mc) if c is not None}
             for e in (x for x in shown if s.is_headline(x)):
                 recorded = claims.get((e.indicator, e.group))
                 rows.append([
@@ -294,7 +309,7 @@ def _section_elements(doc: Document, run: ModelRun, s: Section, *, language: str
         doc.add(Para(f"{label('report.failed_text', language)} {s.error or ''}", style="error"))
         return
     shown = suppress_estimates(s.estimates, min_cell)
-    claims = iter(s.claims(language=language, min_cell=min_cell))
+    claims = iter(s.claims(language=language, min_cell=min_cell))  # one per finding block, in order
     hide = _suppressed(language)
     any_suppressed = any(e.suppressed for e in shown)
     if shown and not any(b["kind"] == "estimates" for b in s.blocks):
@@ -313,7 +328,7 @@ def _section_elements(doc: Document, run: ModelRun, s: Section, *, language: str
             doc.add(Para(text, style="note" if b.get("role") == "note" else "normal"))
         elif kind == "finding":
             c = next(claims, None)
-            if c is not None:
+            if c is not None and b.get("in_text", True):
                 doc.add(Para(c.sentence))
         elif kind == "estimates":
             wanted = b.get("indicators") or list(dict.fromkeys(e.indicator for e in shown))
@@ -377,15 +392,39 @@ def params_sha256(params: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _table_source_short(source: Any) -> Any:
+    """A table source without its default options; just the path when nothing else is set."""
+    from ..params import TableSource
+
+    if not isinstance(source, dict):
+        return source
+    defaults = {k: (f.default_factory() if f.default_factory else f.default) for k, f in TableSource.model_fields.items()}
+    rest = {k: v for k, v in source.items() if k == "path" or defaults.get(k, object()) != v}
+    return rest["path"] if list(rest) == ["path"] else rest
+
+
 def params_yaml(params: dict[str, Any]) -> str:
-    """The params as used, as YAML; options of measures the model does not run are left out
-    (the SHA-256 covers everything)."""
+    """The params as used, as YAML: options of measures the model does not run are left out,
+    and of the measures it runs only the options that differ from the schema's defaults
+    (the SHA-256 in the same appendix covers everything)."""
     import yaml
 
-    from ..params import MEASURES
+    from ..params import MEASURES, Params
 
     run = set(params.get("measures", []))
-    shown = {k: v for k, v in params.items() if k not in MEASURES or k in run}
+    shown: dict[str, Any] = {}
+    for key, value in params.items():
+        if key in MEASURES:
+            if key not in run or not isinstance(value, dict):
+                continue
+            field_ = Params.model_fields.get(key)
+            default = field_.default_factory().model_dump(mode="json") if field_ and field_.default_factory else {}
+            value = {k: v for k, v in value.items() if default.get(k, object()) != v}
+            if not value:
+                continue
+        if key == "tables" and isinstance(value, dict):
+            value = {t: _table_source_short(src) for t, src in value.items()}
+        shown[key] = value
     return yaml.safe_dump(shown, allow_unicode=True, sort_keys=False, width=100).rstrip()
 
 
@@ -534,13 +573,17 @@ def write_html(doc: Document, path: Path) -> None:
     def _img(p: Path) -> str:
         return "data:image/png;base64," + base64.b64encode(p.read_bytes()).decode("ascii")
 
+    def _img_width(p: Path) -> int:  # CSS pixels (96 per inch) of the figure's own size
+        return round(figure_width_cm(p, max_cm=100) / 2.54 * 96)
+
     toc = []
     for i, el in enumerate(doc.elements):
         if isinstance(el, Heading) and el.level <= 2:
             el.anchor = f"s{i}"
             toc.append(el)
     html = env.get_template("report.html.j2").render(
-        doc=doc, Heading=Heading, Para=Para, Table=Table, Figure=Figure, img=_img, caption=_caption, toc=toc,
+        doc=doc, Heading=Heading, Para=Para, Table=Table, Figure=Figure, img=_img, img_width=_img_width,
+        caption=_caption, toc=toc,
         toc_label=label("report.contents", doc.language), failed_label=label("report.failed", doc.language),
         missing_label=label("report.figure_missing", doc.language),
     )
@@ -591,21 +634,31 @@ _TEXT_WIDTH_CM = 16.6
 
 
 def column_widths(el: Table, total: float = _TEXT_WIDTH_CM) -> list[float]:
-    """Column widths (cm): every column at least as wide as its longest word (so "Ryhmä" never
-    breaks as "Ryh-mä"), the rest of the page width shared in proportion to the text length."""
+    """Column widths (cm). A number column is as wide as its longest number (numbers never
+    wrap); a text column at least as wide as its longest word (capped), so "Ryhmä" never
+    breaks as "Ryh-mä"; the rest of the page width is shared in proportion to text length.
+    When even the minimums do not fit, only the text columns give way."""
     n = len(el.header)
+    numeric = [(el.numeric[j] if j < len(el.numeric) else False) for j in range(n)]
     minimum, desired = [], []
     for j in range(n):
         mono = el.style == "code" and j == n - 1
-        per_char = 0.13 if mono else 0.21  # cm per character at 9 pt (bold header) / 7 pt mono
-        texts = [str(el.header[j])] + [str(r[j]) for r in el.rows]
-        longest_word = max((len(w) for t in texts for w in t.split()), default=1)
-        longest_text = max(len(t) for t in texts)
-        minimum.append(min(longest_word, 30 if not mono else 64) * per_char + 0.4)
-        desired.append(max(min(longest_text, 60) * per_char * 0.8 + 0.4, minimum[-1]))
+        per_char = 0.13 if mono else 0.2  # cm per character of 9 pt body text / 7 pt mono (wide fonts)
+        cells = [str(r[j]) for r in el.rows]
+        head_word = max((len(w) for w in str(el.header[j]).split()), default=1) * 0.25  # bold header
+        if numeric[j]:
+            need = max(len(c) for c in cells) * per_char if cells else 0.0
+        else:
+            need = min(max((len(w) for c in cells for w in c.split()), default=1), 64 if mono else 18) * per_char
+        minimum.append(max(head_word, need) + 0.45)  # + cell margins
+        longest = max([len(str(el.header[j])), *(len(c) for c in cells)])
+        desired.append(max(min(longest, 60) * per_char * 0.85 + 0.45, minimum[-1]))
     base = sum(minimum)
     if base >= total:
-        return [w * total / base for w in minimum]
+        fixed = sum(m for m, num in zip(minimum, numeric, strict=True) if num)
+        flexible = base - fixed
+        scale = max(total - fixed, 0.3 * total) / flexible if flexible else 1.0
+        return [m if num else m * scale for m, num in zip(minimum, numeric, strict=True)]
     extra = sum(d - m for d, m in zip(desired, minimum, strict=True))
     if extra <= 0:
         return [m * total / base for m in minimum]
@@ -656,6 +709,21 @@ def _docx_table(d, el: Table, language: str) -> None:
         d.add_paragraph()
 
 
+#: figures are saved at this resolution (Section.save)
+FIGURE_DPI = 150
+
+
+def figure_width_cm(path: Path, max_cm: float = 15.5) -> float:
+    """The figure's own width (its pixels at FIGURE_DPI), capped at the text width: a figure
+    drawn small keeps the font size it was designed with instead of being blown up."""
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return max_cm
+    width_px = int.from_bytes(head[16:20], "big")  # PNG IHDR width
+    return min(max_cm, width_px / FIGURE_DPI * 2.54)
+
+
 def write_docx(doc: Document, path: Path) -> None:
     """Word file with real heading styles (Heading 1–3), Word tables and embedded figures,
     so a coordinator can paste sections into the funder's template."""
@@ -693,7 +761,7 @@ def write_docx(doc: Document, path: Path) -> None:
             _docx_table(d, el, doc.language)
         elif isinstance(el, Figure):
             if el.path.exists():
-                d.add_picture(str(el.path), width=Cm(15.5))
+                d.add_picture(str(el.path), width=Cm(figure_width_cm(el.path)))
                 d.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
                 d.paragraphs[-1].paragraph_format.keep_with_next = True
             else:

@@ -122,8 +122,9 @@ def format_value(x: float | None, unit: str, *, language: str = "fi") -> str:
     return format_number(x, _DECIMALS.get(unit, 2), language=language)
 
 
-def format_interval(e, *, language: str = "fi") -> str:
-    """``'95 % LV 24–45 %'`` for an Estimate with an interval, else ``''``."""
+def format_interval(e, *, language: str = "fi", with_label: bool = True) -> str:
+    """``'95 % LV 24–45 %'`` for an Estimate with an interval, else ``''``
+    (``with_label=False``: ``'24–45 %'``, for a column headed "95 %:n luottamusväli")."""
     if _missing(e.ci_low) or _missing(e.ci_high):
         return ""
     lo = format_value(e.ci_low, e.unit, language=language)
@@ -131,7 +132,7 @@ def format_interval(e, *, language: str = "fi") -> str:
     if e.unit == "proportion":
         lo = re.sub(r"[\s\xa0\u202f]*%", "", lo)
     sep = " – " if (lo.startswith("-") or hi.startswith("-") or "−" in lo + hi) else "–"
-    return f"{_CI_LABEL.get(language, '95% CI')} {lo}{sep}{hi}"
+    return f"{_CI_LABEL.get(language, '95% CI')} {lo}{sep}{hi}" if with_label else f"{lo}{sep}{hi}"
 
 
 def format_estimate(e, *, language: str = "fi", with_interval: bool = True) -> str:

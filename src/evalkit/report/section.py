@@ -163,6 +163,7 @@ class Section:
         up: str | None = None,
         down: str | None = None,
         level: bool = False,
+        in_text: bool = True,
     ) -> Section:
         """Add an evidence-aware sentence about ``estimate`` (see ``report.wording.common``).
 
@@ -170,11 +171,13 @@ class Section:
         is rendered again at output from the suppressed estimate; ``comparison=True`` only
         when the estimate compares the model's clients with a comparison group. The
         estimate is added to the section's estimates if it is not there yet.
+        ``in_text=False`` records the evidence for the summary table without printing the
+        sentence (when the measure's own narrative already covers the estimate).
         """
         if not any(e.indicator == estimate.indicator and e.group == estimate.group for e in self.estimates):
             self.estimates.append(estimate)
         opts = {"subject": subject, "null": null, "comparison": bool(comparison), "up": up, "down": down,
-                "level": bool(level)}
+                "level": bool(level), "in_text": bool(in_text)}
         self.blocks.append({"kind": "finding", "indicator": estimate.indicator, "group": estimate.group, **opts})
         return self
 
@@ -216,25 +219,12 @@ class Section:
 
     def claims(self, language: str | None = None, min_cell: int | None = None) -> list[Any]:
         """The :class:`~evalkit.report.wording.common.Claim` of every finding (suppressed when
-        ``min_cell`` is given), in order."""
+        ``min_cell`` is given), in order; ``None`` for a finding whose estimate is missing."""
         from .suppress import suppress_estimates
-        from .wording.common import change_claim, level_claim
 
         lang = language or self.language
         shown = suppress_estimates(self.estimates, min_cell) if min_cell else list(self.estimates)
-        out = []
-        for b in self.blocks:
-            if b["kind"] != "finding":
-                continue
-            e = next((x for x in shown if x.indicator == b["indicator"] and x.group == b["group"]), None)
-            if e is None:
-                continue
-            if b.get("level"):
-                out.append(level_claim(e, subject=b["subject"], language=lang))
-            else:
-                out.append(change_claim(e, subject=b["subject"], null=b.get("null"), comparison=b.get("comparison", False),
-                                        up=b.get("up"), down=b.get("down"), language=lang))
-        return out
+        return [finding_claim(b, shown, lang) for b in self.blocks if b["kind"] == "finding"]
 
     def _repr_html_(self) -> str:
         """A preview of the section in a notebook (text and tables; no suppression applied)."""
@@ -318,6 +308,19 @@ def load_section(path: str | Path) -> Section:
         language=data.get("language", "fi"),
         labels=data.get("labels", {}),
     )
+
+
+def finding_claim(block: dict[str, Any], estimates: list[Estimate], language: str) -> Any:
+    """The Claim of one ``finding`` block, from ``estimates`` (already suppressed), or None."""
+    from .wording.common import change_claim, level_claim
+
+    e = next((x for x in estimates if x.indicator == block["indicator"] and x.group == block["group"]), None)
+    if e is None:
+        return None
+    if block.get("level"):
+        return level_claim(e, subject=block["subject"], language=language)
+    return change_claim(e, subject=block["subject"], null=block.get("null"), comparison=block.get("comparison", False),
+                        up=block.get("up"), down=block.get("down"), language=language)
 
 
 def _flow_rows(flow: Iterable[Any]) -> list[dict[str, Any]]:
