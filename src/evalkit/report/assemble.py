@@ -269,10 +269,14 @@ def _suppressed(language: str) -> str:
 
 
 def _flow_table(flow: list[dict[str, Any]], language: str, *, audience: str, min_cell: int) -> Table:
-    """Read → accepted → rejected → analysed per table; rejected-row reasons only internally,
-    and small rejected counts suppressed for a public audience."""
-    keys = ["table", "read", "accepted", "rejected", "analysed"]
+    """Read → accepted → rejected → analysed (→ excluded from the analysis, by reason) per table.
+
+    Rejected-row reasons are shown only internally; for a public audience small rejected and
+    excluded counts are suppressed.
+    """
     internal = audience == "internal"
+    has_excluded = any(f.get("excluded") for f in flow)
+    keys = ["table", "read", "accepted", "rejected", "analysed"] + (["excluded"] if has_excluded else [])
     header = [label(f"columns.{k}", language) for k in keys]
     if internal:
         header.append(label("columns.reasons", language))
@@ -288,14 +292,20 @@ def _flow_table(flow: list[dict[str, Any]], language: str, *, audience: str, min
     for f in flow:
         rejected = f.get("rejected") or {}
         rej_total = sum(rejected.values()) if isinstance(rejected, dict) else rejected
-        row = [str(f.get("table", "")), count(f.get("read")), count(f.get("accepted")), count(rej_total),
-               count(f.get("analysed"))]
+        analysed = count(f.get("analysed"))
+        unit = f.get("analysed_unit") or f.get("unit")
+        if f.get("analysed") is not None and unit == "persons":
+            analysed += " " + label("wording.unit_suffix.persons", language)
+        row = [str(f.get("table", "")), count(f.get("read")), count(f.get("accepted")), count(rej_total), analysed]
+        if has_excluded:
+            excluded = f.get("excluded") or {}
+            row.append("; ".join(f"{k}: {count(v)}" for k, v in excluded.items()) or "–")
         if internal:
             row.append("; ".join(f"{k}: {format_number(v, language=language)}" for k, v in rejected.items())
                        if isinstance(rejected, dict) else "")
         rows.append(row)
-    return Table(caption=label("report.data_flow", language), header=header, rows=rows,
-                 numeric=[False, True, True, True, True] + ([False] if internal else []),
+    numeric = [False, True, True, True, True] + ([False] if has_excluded else []) + ([False] if internal else [])
+    return Table(caption=label("report.data_flow", language), header=header, rows=rows, numeric=numeric,
                  count_cols=[] if internal else [3])
 
 

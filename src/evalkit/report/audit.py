@@ -60,7 +60,9 @@ class AuditResult:
             return
         for p in remove:
             Path(p).unlink(missing_ok=True)
-        raise PrivacyError(self.problems)
+        head = DataProblem(file="privacy audit", rule=f"{len(self.problems)} problem(s); the report files were removed. "
+                           "Fix the text or tables that produced them (locations below):")
+        raise PrivacyError([head, *self.problems])
 
 
 # ---------------------------------------------------------------- reading outputs

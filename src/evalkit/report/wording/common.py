@@ -242,7 +242,8 @@ def claim_for_summary(e: Estimate, recorded: dict[str, Any] | None, *, language:
 
     With a claim recorded in the section, the summary repeats its (short) wording, so it
     never says more than the section. Without one, the most cautious reading the numbers
-    allow is used: no comparison design is assumed.
+    allow is used: no comparison design is assumed, and the design is not mentioned
+    ("havaittu väheneminen", "muutosta tai eroa ei voitu osoittaa").
     """
     if e.suppressed:
         return label("wording.short.suppressed", language)
@@ -251,6 +252,10 @@ def claim_for_summary(e: Estimate, recorded: dict[str, Any] | None, *, language:
     if NULL_BY_UNIT.get(e.unit) is None:
         return label("wording.short.descriptive", language)
     c = change_claim(e, subject="", comparison=False, language=language)
+    if c.evidence == "observed":  # the design is unknown here: say "observed", claim nothing about it
+        return label(f"wording.short.observed_{c.direction}_plain", language)
+    if c.evidence == "not_demonstrated":
+        return label("wording.short.not_demonstrated_plain", language)
     return c.short
 
 
