@@ -108,7 +108,14 @@ def load_model_runs(reports: Path) -> list[ModelRun]:
         sections = [s for s in sections if s.measure in order]
         sections.sort(key=lambda s: order.get(s.measure, 99))
         runs.append(ModelRun(model=meta["model"], dir=model_dir, meta=meta, sections=sections))
-    runs.sort(key=lambda r: (r.meta.get("order", 0), r.model))
+    # report order: report.models of the params (region-wide), then the order of the run
+    listed: list[str] = []
+    for r in runs:
+        listed = list(((r.meta.get("params") or {}).get("report") or {}).get("models") or [])
+        if listed:
+            break
+    rank = {m: i for i, m in enumerate(listed)}
+    runs.sort(key=lambda r: (rank.get(r.model, len(rank)), r.meta.get("order", 0), r.model))
     return runs
 
 
@@ -346,6 +353,9 @@ def _section_elements(doc: Document, run: ModelRun, s: Section, *, language: str
             doc.add(_estimates_table(chosen, language, b.get("title") or label("report.key_figures", language),
                                      labels=s.labels))
         elif kind == "table":
+            if not b.get("rows"):  # an empty table says so in one line instead of a bare header
+                doc.add(Para(label("report.empty_table", language, caption=b.get("title", "")), style="note"))
+                continue
             t = _table_block(b, language, min_cell)
             any_suppressed |= any(f"< {min_cell}" in c for r in t.rows for c in r)
             doc.add(t)
