@@ -12,6 +12,7 @@ from .data import Dataset, load_tables
 from .errors import AnalysisError, DataError, EvalkitError, ParamsError, PrivacyError
 from .measures.reach import ReachResult, reach
 from .measures.visits import VisitsResult, visits
+from .measures.waiting import WaitingResult, waiting_times
 from .params import Params, load_params
 from .report.section import Column, Section
 from .results import RESULT_COLUMNS, Estimate, MeasureResult
@@ -32,10 +33,12 @@ __all__ = [
     "ReachResult",
     "VisitsResult",
     "Section",
+    "WaitingResult",
     "__version__",
     "load_params",
     "load_tables",
     "open_model",
     "reach",
     "visits",
+    "waiting_times",
 ]

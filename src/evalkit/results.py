@@ -46,6 +46,7 @@ UNITS: dict[str, str] = {
     "persons": "henkilöä",
     "count": "lkm",
     "visits": "käyntiä",
+    "cases": "tapausta",
     "visits_per_person_month": "käyntiä / henkilökuukausi",
     "rate_ratio": "suhde",
     "ratio": "suhde",

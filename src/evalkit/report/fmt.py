@@ -44,6 +44,7 @@ _DECIMALS = {
     "persons": 0,
     "count": 0,
     "visits": 0,
+    "cases": 0,
     "eur": 0,
     "eur_per_outcome": 0,
 }

@@ -31,7 +31,7 @@ __all__ = [
     "suppress_text",
 ]
 
-_COUNT_UNITS = {"persons", "visits"}  # counts of people or of their visits; "count" is for things (groups)
+_COUNT_UNITS = {"persons", "visits", "cases"}  # counts of people, their visits or cases; "count" is for things
 
 
 def is_small(value: float | int | None, min_cell: int) -> bool:
@@ -49,6 +49,16 @@ def _primary(e: Estimate, min_cell: int) -> bool:
     if e.unit in _COUNT_UNITS and e.estimate is not None:
         return is_small(e.estimate, min_cell)
     return e.n is not None and e.n < min_cell
+
+
+def _size(e: Estimate) -> float:
+    """How many people a row shows: the numerator of a proportion, the count itself for a
+    count of people / visits, else ``n`` (secondary suppression hides the smallest)."""
+    if e.numerator is not None:
+        return e.numerator
+    if e.unit in _COUNT_UNITS and e.estimate is not None:
+        return e.estimate
+    return e.n or 0
 
 
 def _blank(e: Estimate) -> Estimate:
@@ -71,8 +81,7 @@ def suppress_estimates(estimates: Iterable[Estimate], min_cell: int) -> list[Est
         hidden = [i for i in members if flags[i]]
         shown = [i for i in members if not flags[i]]
         if len(hidden) == 1 and shown:
-            key = lambda i: (rows[i].numerator if rows[i].numerator is not None else (rows[i].n or 0))  # noqa: E731
-            flags[min(shown, key=key)] = True
+            flags[min(shown, key=lambda i: _size(rows[i]))] = True
     return [_blank(r) if f else r for r, f in zip(rows, flags, strict=True)]
 
 

@@ -3,12 +3,16 @@
 from .common import locale_axis, style
 from .reach import reach_chart
 from .visits import visits_its_chart, visits_rate_chart, visits_relative_month_chart
+from .waiting import monthly_share_by_site, waiting_distribution, waiting_its_chart
 
 __all__ = [
     "locale_axis",
+    "monthly_share_by_site",
     "reach_chart",
     "style",
     "visits_its_chart",
     "visits_rate_chart",
     "visits_relative_month_chart",
+    "waiting_distribution",
+    "waiting_its_chart",
 ]

@@ -7,6 +7,7 @@ live in ``wording.common``.
 from .common import Claim, causal_phrases, change_claim, evidence_level, level_claim
 from .reach import reach_labels, reach_methods, reach_narrative, reach_subject
 from .visits import visits_limitations, visits_methods, visits_narrative
+from .waiting import waiting_methods, waiting_narrative
 
 __all__ = [
     "Claim",
@@ -21,4 +22,6 @@ __all__ = [
     "visits_limitations",
     "visits_methods",
     "visits_narrative",
+    "waiting_methods",
+    "waiting_narrative",
 ]
