@@ -204,6 +204,34 @@ def longitudinal(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def waits(rng: np.random.Generator) -> pd.DataFrame:
+    """Care-guarantee waits at two sites, contacts 2021-01 … 2024-12, cut-off 2024-12-31.
+
+    P(treated within 7 days) rises by 0.12 at 2023-04 at both sites; a few very long
+    waits; cases whose treatment would start after the cut-off are still waiting (empty
+    ``event_date``). One site is small (so its cells get suppressed).
+    """
+    cutoff = pd.Timestamp("2024-12-31")
+    rows = []
+    months = pd.period_range("2021-01", "2024-12", freq="M")
+    for site, volume in (("Keskusta", 26), ("Kylä", 4)):
+        for t, month in enumerate(months):
+            start = month.to_timestamp()
+            for _ in range(rng.poisson(volume)):
+                contact = start + pd.Timedelta(days=int(rng.integers(0, month.days_in_month)))
+                p = 0.45 + 0.002 * t + (t >= 27) * 0.12
+                wait = int(rng.integers(0, 8)) if rng.random() < p else 7 + int(rng.geometric(1 / 10))
+                if rng.random() < 0.02:
+                    wait = int(rng.integers(60, 150))
+                event = contact + pd.Timedelta(days=wait)
+                rows.append({"site": site, "contact_date": contact.date().isoformat(),
+                             "event_date": "" if event > cutoff else event.date().isoformat()})
+    out = pd.DataFrame(rows)
+    out.insert(0, "case_id", [f"W{i:05d}" for i in range(1, len(out) + 1)])
+    out.insert(1, "service", "primary_care")
+    return out
+
+
 def main() -> None:
     rng = np.random.default_rng(SEED)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -220,6 +248,7 @@ def main() -> None:
     tables["paired_scores.csv"] = paired_scores(rng2)
     tables["survival.csv"] = survival_sets(rng2)
     tables["longitudinal.csv"] = longitudinal(rng2)
+    tables["waits.csv"] = waits(np.random.default_rng(SEED + 2))
     for name, frame in tables.items():
         frame.to_csv(OUT / name, index=False, lineterminator="\n", float_format="%.10g")
         print(f"wrote {OUT / name} ({len(frame)} rows)")

@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ..errors import AnalysisError
 from ..report.suppress import suppress_estimates
@@ -39,7 +40,7 @@ from ..stats.intervals import wilson_interval
 from ..stats.its import ItsResult, segmented_regression
 from ..stats.survival import kaplan_meier, median_survival, survival_quantile
 
-__all__ = ["WaitingResult", "waiting_times"]
+__all__ = ["WaitingResult", "options_from_params", "waiting_times"]
 
 Period = Literal["year", "quarter", "month"]
 _PERIODS = ("year", "quarter", "month")
@@ -73,11 +74,17 @@ class WaitingResult(MeasureResult):
         1 − S, ``ci_low``, ``ci_high``), cut where fewer than ``min_cell`` remain at risk;
         sites with fewer than ``min_cell`` cases left out.
     its
-        The interrupted time series result (``None`` without a change date).
+        The interrupted time series fit (Newey–West; ``None`` without a change date): its
+        ``series`` and coefficients are for figures. The reported ``its_*`` estimates use a
+        more conservative standard error (see ``_its``).
     its_series
         The monthly series the ITS was fitted to (month, determinable, within, share).
     monthly_limit
         Limit (days) used by ``monthly`` and the ITS.
+    change_date, cutoff, by
+        The settings used.
+    shares
+        The share indicators reported (``share_within_limit``, ``share_within_90_days`` …).
     flow
         Counted exclusions and recodings (``step``, ``n``), Finnish.
     """
@@ -92,7 +99,19 @@ class WaitingResult(MeasureResult):
     monthly_limit: int | None = None
     change_date: date | None = None
     cutoff: date | None = None
+    by: tuple[str, ...] = ()
+    shares: tuple[str, ...] = ()
     flow: tuple[dict[str, Any], ...] = ()
+
+
+def options_from_params(params) -> dict[str, Any]:
+    """Keyword arguments of :func:`waiting_times` from a :class:`evalkit.params.Params`
+    (``waiting`` section, ``data_cutoff`` and ``min_cell``)."""
+    w = params.waiting
+    return {"cutoff": params.data_cutoff, "limits": list(w.limits), "extra_limits_days": list(w.extra_limits_days),
+            "by": list(w.by), "period": w.period, "change_date": w.change_date,
+            "its_sites": list(getattr(w, "its_sites", []) or []), "its_limit_days": getattr(w, "its_limit_days", None),
+            "min_cell": params.min_cell}
 
 
 # ---------------------------------------------------------------------------------- input
@@ -113,9 +132,16 @@ def _limit_history(limits: Sequence[Any]) -> list[tuple[pd.Timestamp, int]]:
 
 def _dates(df: pd.DataFrame, column: str, *, required: bool) -> pd.Series:
     raw = df[column]
-    parsed = pd.to_datetime(raw, errors="coerce", format="mixed", dayfirst=False) if raw.dtype == object \
-        else pd.to_datetime(raw, errors="coerce")
-    blank = raw.isna() | raw.astype(str).str.strip().isin(["", "NaT", "None", "nan"])
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        parsed = raw
+    else:  # ISO dates or Finnish d.m.yyyy (loader output may still be text); never guessed
+        text = raw.astype("string").str.strip()
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        parsed = parsed.fillna(pd.to_datetime(text, format="%d.%m.%Y", errors="coerce"))
+        if not isinstance(parsed.dtype, pd.DatetimeTZDtype) and parsed.isna().all() and raw.map(
+                lambda v: isinstance(v, date)).any():
+            parsed = pd.to_datetime(raw.map(lambda v: v if isinstance(v, date) else None), errors="coerce")
+    blank = raw.isna() | raw.astype(str).str.strip().isin(["", "NaT", "None", "nan", "<NA>"])
     bad = parsed.isna() & ~blank
     if required:
         bad |= blank
@@ -277,21 +303,46 @@ def waiting_times(
         if monthly_limit is None:
             raise ValueError("an interrupted time series needs a limit: give its_limit_days or limits")
         series = _its_series(frame, monthly_limit, cut, its_sites)
-        its = segmented_regression(series, outcome="share", change=change.to_period("M"), month="month",
-                                   family="gaussian", weights="determinable", harmonics=harmonics,
-                                   hac_lags=hac_lags, level=level)
-        sites = ", ".join(its_sites) if its_sites else "kaikki toimipisteet"
-        for e in its.estimates:
-            estimates_row = e.to_estimate().with_(
-                method=f"{e.method}; kuukausittainen osuus hoidetuista {monthly_limit} vrk:n sisällä "
-                       f"({sites}), painona kuukauden tapausmäärä")
-            shown.append(estimates_row)
+        its, its_rows = _its(series, change, monthly_limit, its_sites, harmonics, hac_lags, level)
+        shown += its_rows
     table = _wide(shown, by, [s[0] for s in limit_specs], period)
     curves = _curves(frame, by, min_cell, level)
     return WaitingResult(estimates=tuple(shown), table=table, monthly=monthly, curves=curves, its=its,
                          its_series=series, monthly_limit=monthly_limit,
                          change_date=None if change is None else change.date(), cutoff=cut.date(),
-                         flow=tuple(flow))
+                         by=tuple(by), shares=tuple(x[0] for x in limit_specs), flow=tuple(flow))
+
+
+def _its(series: pd.DataFrame, change: pd.Timestamp, limit: int, sites: Sequence[str], harmonics: int,
+         hac_lags: int | None, level: float) -> tuple[ItsResult, list[Estimate]]:
+    """Segmented regression of the monthly share with a conservative standard error.
+
+    The standard error of each change is the larger of the Newey–West and the
+    heteroskedasticity-robust (lag 0) standard error, both with the n/(n − k) factor, and
+    the interval uses the t distribution with n − k degrees of freedom. Newey–West alone
+    shrinks the interval whenever the residuals happen to be negatively autocorrelated; on
+    48 months of binomial shares without autocorrelation its 95 % interval covered the true
+    level change in only about 85 % of simulated series, this rule in about 94 %
+    (``benchmarks/waiting_its_coverage.py``).
+    """
+    common = dict(outcome="share", change=change.to_period("M"), month="month", family="gaussian",
+                  weights="determinable", harmonics=harmonics, level=level, hac_adjust=True)
+    nw = segmented_regression(series, hac_lags=hac_lags, **common)
+    hc = segmented_regression(series, hac_lags=0, **common)
+    df = nw.n_months - len(nw.coefficients)
+    t = float(stats.t.ppf(0.5 + level / 2, df))
+    where = ", ".join(sites) if sites else "kaikki toimipisteet"
+    rows = []
+    for e in nw.estimates:
+        se = max(e.se, hc.get(e.indicator).se)
+        rows.append(Estimate(
+            e.indicator, e.estimate, e.unit,
+            f"keskeytetty aikasarja: kuukausittainen osuus hoidetuista {limit} vrk:n sisällä ({where}), "
+            f"segmentoitu lineaarinen regressio painona kuukauden tapausmäärä, kausivaihtelu {harmonics} "
+            f"harmonisella termiparilla; keskivirhe suurempi Newey–West- ({nw.hac_lags} viivettä) ja "
+            f"heteroskedastisuusrobusteista keskivirheistä n/(n−k)-korjauksella, t-jakauma ({df} vapausastetta)",
+            n=e.n, ci_low=e.estimate - t * se, ci_high=e.estimate + t * se, group="all"))
+    return nw, rows
 
 
 def _limit_at(contact: pd.Series, history: list[tuple[pd.Timestamp, int]]) -> np.ndarray:

@@ -106,8 +106,10 @@ def waiting_its_chart(its, *, language: str = "fi"):
     with plt.rc_context(style()):
         fig, ax = plt.subplots(figsize=(7.0, 3.6))
         ax.plot(x, s["observed"], "o", ms=3, color=PALETTE["comparison"], label="havaittu")
-        ax.plot(x, s["fitted"], color=PALETTE["intervention"], lw=2, label="malli")
         post = s["post"] == 1
+        pre_x, post_x = x[~post.to_numpy()], x[post.to_numpy()]
+        ax.plot(pre_x, s.loc[~post, "fitted"], color=PALETTE["intervention"], lw=2, label="malli")
+        ax.plot(post_x, s.loc[post, "fitted"], color=PALETTE["intervention"], lw=2)
         ax.plot(x[post.to_numpy()], s.loc[post, "counterfactual"], color=PALETTE["intervention"], lw=1.5, ls=":",
                 label="ilman muutosta (ennuste)")
         ax.axvline(its.change_month.to_timestamp(), color=PALETTE["target"], ls="--", lw=1, label="muutoskohta")

@@ -22,9 +22,8 @@ def _pp(x: float, language: str) -> str:
 
 def _row(res, period: str = "kaikki"):
     t = res.table
-    by = [c for c in t.columns if c not in ("period",) and t[c].dtype == object]
     mask = t["period"] == period
-    for c in by:
+    for c in res.by:
         mask &= t[c] == "kaikki"
     rows = t[mask]
     return None if rows.empty else rows.iloc[0]
@@ -74,8 +73,8 @@ def waiting_narrative(res, *, language: str = "fi") -> str:
 
 
 def _its_sentence(res, language: str) -> str:
-    level = res.its.get("its_level_change")
-    slope = res.its.get("its_slope_change")
+    level = res.get("its_level_change")
+    slope = res.get("its_slope_change")
     when = format_date(res.change_date, language=language)
     lim = res.monthly_limit
     ci = (f"95 % LV {_pp(level.ci_low, language)} – {_pp(level.ci_high, language)} "
@@ -86,9 +85,10 @@ def _its_sentence(res, language: str) -> str:
                 f"prosenttiyksikköä; {ci}).")
     else:
         direction = "suurempi" if level.estimate > 0 else "pienempi"
+        size = format_number(abs(level.estimate) * 100, 1, language=language)
         text = (f"Muutoskohdan {when} jälkeen havaittiin tasomuutos: {lim} vuorokauden kuluessa hoidettujen "
-                f"osuus oli {_pp(level.estimate, language)} prosenttiyksikköä ({ci}) eli {direction} kuin "
-                "aiemman kehityksen jatkuminen olisi antanut odottaa.")
+                f"osuus oli {size} prosenttiyksikköä {direction} kuin aiemman kehityksen jatkuminen olisi "
+                f"antanut odottaa ({ci}).")
     if slope.ci_low <= 0 <= slope.ci_high:
         text += " Kuukausittaisen kehityksen suunnan muutosta ei voitu osoittaa."
     else:
@@ -112,5 +112,7 @@ def waiting_methods(res, *, language: str = "fi") -> str:
     if res.its is not None:
         text += (f" Kuukausittaisen osuuden ({res.monthly_limit} vrk) muutos muutoskohdassa on arvioitu "
                  "keskeytetyn aikasarjan segmentoidulla regressiolla (taso- ja trendimuutos, kuukauden "
-                 "tapausmäärällä painotettu, Newey–West-keskivirheet).")
+                 "tapausmäärällä painotettu). Keskivirheenä on suurempi Newey–West- ja "
+                 "heteroskedastisuusrobusteista keskivirheistä, koska pelkkä Newey–West-keskivirhe on lyhyissä "
+                 "sarjoissa liian pieni.")
     return text
