@@ -161,3 +161,21 @@ def test_wording_follows_evidence(res) -> None:
     assert "havaittiin tasomuutos" in text if lvl.ci_low > 0 else "ei voitu osoittaa" in text
     assert "vertailuryhmää" in text and "vaikutti" not in text
     assert "Kaplan–Meier" in waiting_methods(res)
+
+
+def test_hoitotakuu_demo_truth_inside_interval(demo_data) -> None:
+    # Issue 9 acceptance: the true ITS level (and slope) change of the demo data lies inside
+    # the reported 95 % interval; the yearly care-guarantee figures are all present.
+    import evalkit
+    from evalkit.data.demo import read_truth
+    from evalkit.measures.waiting import options_from_params
+
+    ctx = evalkit.open_model("hoitotakuu", measure="waiting", data_root=demo_data)
+    res = evalkit.waiting_times(ctx.load().waits, **options_from_params(ctx.params))
+    truth = read_truth(demo_data / "demo" / "TRUTH.yaml")["by_key"]
+    for ind in ("its_level_change", "its_slope_change"):
+        true = truth[("hoitotakuu", "waiting", ind, "all")]["value"]
+        e = res.get(ind)
+        assert e.ci_low <= true <= e.ci_high, (ind, true, e)
+    for year in ("2022", "2023", "2024", "2025"):
+        assert res.get("median_days", f"year:{year}").estimate is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from ..fmt import format_date, format_number, format_percent_value
+from .common import evidence_level
 
 __all__ = ["waiting_methods", "waiting_narrative"]
 
@@ -79,7 +80,7 @@ def _its_sentence(res, language: str) -> str:
     lim = res.monthly_limit
     ci = (f"95 % LV {_pp(level.ci_low, language)} – {_pp(level.ci_high, language)} "
           "prosenttiyksikköä")
-    if level.ci_low <= 0 <= level.ci_high:
+    if evidence_level(level) == "not_demonstrated":
         text = (f"Muutoskohdan {when} jälkeen {lim} vuorokauden kuluessa hoidettujen kuukausittaisessa "
                 f"osuudessa ei voitu osoittaa tasomuutosta (arvio {_pp(level.estimate, language)} "
                 f"prosenttiyksikköä; {ci}).")
@@ -89,7 +90,7 @@ def _its_sentence(res, language: str) -> str:
         text = (f"Muutoskohdan {when} jälkeen havaittiin tasomuutos: {lim} vuorokauden kuluessa hoidettujen "
                 f"osuus oli {size} prosenttiyksikköä {direction} kuin aiemman kehityksen jatkuminen olisi "
                 f"antanut odottaa ({ci}).")
-    if slope.ci_low <= 0 <= slope.ci_high:
+    if evidence_level(slope) == "not_demonstrated":
         text += " Kuukausittaisen kehityksen suunnan muutosta ei voitu osoittaa."
     else:
         text += (f" Lisäksi havaittiin kuukausittaisen kehityksen muutos "
