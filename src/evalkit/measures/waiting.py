@@ -85,6 +85,9 @@ class WaitingResult(MeasureResult):
         The settings used.
     shares
         The share indicators reported (``share_within_limit``, ``share_within_90_days`` …).
+    rows_used, rows_excluded
+        Rows of the waits table analysed and the others by reason, for
+        ``data.set_analysed("waits", ...)``.
     flow
         Counted exclusions and recodings (``step``, ``n``), Finnish.
     """
@@ -101,6 +104,8 @@ class WaitingResult(MeasureResult):
     cutoff: date | None = None
     by: tuple[str, ...] = ()
     shares: tuple[str, ...] = ()
+    rows_used: int = 0
+    rows_excluded: dict[str, int] = field(default_factory=dict)
     flow: tuple[dict[str, Any], ...] = ()
 
 
@@ -310,7 +315,9 @@ def waiting_times(
     return WaitingResult(estimates=tuple(shown), table=table, monthly=monthly, curves=curves, its=its,
                          its_series=series, monthly_limit=monthly_limit,
                          change_date=None if change is None else change.date(), cutoff=cut.date(),
-                         by=tuple(by), shares=tuple(x[0] for x in limit_specs), flow=tuple(flow))
+                         by=tuple(by), shares=tuple(x[0] for x in limit_specs), rows_used=len(frame),
+                         rows_excluded={"yhteydenotto katkaisupäivän jälkeen": int(late.sum())} if late.any() else {},
+                         flow=tuple(flow))
 
 
 def _its(series: pd.DataFrame, change: pd.Timestamp, limit: int, sites: Sequence[str], harmonics: int,
