@@ -148,6 +148,28 @@ class MeasureResult:
             lines.append(f"- {e.indicator}{group}: {format_estimate(e, language=language)}")
         return "\n".join(lines)
 
+    def headline(self, keys: Sequence[str | tuple[str, str]], *, min_cell: int, language: str = "fi") -> str:
+        """The headline estimates as stable plain text, small cells always suppressed.
+
+        ``keys`` are ``(indicator, group)`` pairs or bare indicators (every group of it, in
+        result order); keys the result does not hold are skipped.
+        Notebooks print this in their ``# NBVAL_CHECK_OUTPUT`` cell, so a change in a demo
+        headline figure (or in how it is formatted) fails the notebook tests.
+        """
+        from .report.fmt import format_estimate, format_number
+        from .report.suppress import suppress_estimates
+
+        shown = suppress_estimates(self.estimates, min_cell)
+        picked = [e for key in keys for e in shown
+                  if (e.indicator == key if isinstance(key, str) else (e.indicator, e.group) == tuple(key))]
+        lines = []
+        for e in picked:
+            group = "" if e.group == "all" else f" [{e.group}]"
+            with_n = e.n is not None and not e.suppressed and not (e.unit == "proportion" and e.numerator is not None)
+            n = f", n = {format_number(e.n, language=language)}" if with_n else ""
+            lines.append(f"{e.indicator}{group}: {format_estimate(e, language=language)}{n}")
+        return "\n".join(lines)
+
     def _repr_html_(self) -> str:
         from .report.fmt import format_estimate, format_interval, format_number
 
