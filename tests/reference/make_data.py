@@ -232,6 +232,87 @@ def waits(rng: np.random.Generator) -> pd.DataFrame:
     return out
 
 
+def employment_sets(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """IPS-shaped clients and employment episodes, cut-off 2024-12-31.
+
+    160 intervention + 140 comparison clients with an index date 2021-03 … 2024-11 (so many
+    are still in coaching at the cut-off: censored), 40 referred intervention clients who
+    never started (no index date), some with an own ``followup_end`` (moved away) — a few
+    of those before the cut-off. Episodes: jobs after the index date (hazard higher in the
+    intervention group; some on the index date itself), jobs that started *before* the
+    index date (some still ongoing after it — not an outcome), overlapping and duplicated
+    job episodes, jobs starting after the client's follow-up ended, study / volunteer /
+    work-trial and rehabilitation episodes; hours and wages sometimes missing.
+    """
+    cutoff = pd.Timestamp("2024-12-31")
+    lo, hi = pd.Timestamp("2021-03-01"), pd.Timestamp("2024-11-30")
+    span = (hi - lo).days
+    clients, eps = [], []
+
+    def day(ts: pd.Timestamp) -> str:
+        return ts.date().isoformat()
+
+    def episode(cid: str, start: pd.Timestamp, length: int | None, status: str, hours: float | None,
+                wage: float | None) -> None:
+        end = "" if length is None else day(start + pd.Timedelta(days=length))
+        eps.append({"client_id": cid, "start_date": day(start), "end_date": end, "status": status,
+                    "hours_per_week": "" if hours is None else f"{hours:g}",
+                    "monthly_wage_eur": "" if wage is None else f"{wage:g}"})
+
+    k = 0
+    for group, n, rate in (("intervention", 160, 1 / 260), ("comparison", 140, 1 / 900), ("never", 40, 0.0)):
+        for _ in range(n):
+            k += 1
+            cid = f"E{k:04d}"
+            if group == "never":
+                clients.append({"client_id": cid, "group": "intervention",
+                                "referral_date": day(lo + pd.Timedelta(days=int(rng.integers(0, span)))),
+                                "index_date": "", "followup_end": ""})
+                if rng.random() < 0.3:  # jobs of never-enrolled clients are not outcomes
+                    episode(cid, lo + pd.Timedelta(days=int(rng.integers(0, span))), None, "competitive", 30, 2000)
+                continue
+            index = lo + pd.Timedelta(days=int(rng.integers(0, span)))
+            own_end = ""
+            if rng.random() < 0.12:  # moved away / died: follow-up ends before the cut-off
+                own_end = day(min(cutoff, index + pd.Timedelta(days=int(rng.integers(20, 500)))))
+            elif rng.random() < 0.05:  # followup_end after the cut-off: the cut-off wins
+                own_end = "2025-03-31"
+            clients.append({"client_id": cid, "group": group,
+                            "referral_date": day(index - pd.Timedelta(days=int(rng.integers(30, 250)))),
+                            "index_date": day(index), "followup_end": own_end})
+            if rng.random() < 0.15:  # a job before the index date, some still ongoing after it
+                s = index - pd.Timedelta(days=int(rng.integers(30, 900)))
+                length = None if rng.random() < 0.4 else int(rng.integers(10, 700))
+                episode(cid, s, length, str(rng.choice(["competitive", "self_employed"])), 37.5, 2400)
+            t = int(rng.exponential(1 / rate)) if rate > 0 else 10**6
+            if rng.random() < 0.04:
+                t = 0  # job starts on the index date
+            start = index + pd.Timedelta(days=t)
+            if start <= cutoff + pd.Timedelta(days=60):  # may lie after the follow-up end: not counted
+                hours = None if rng.random() < 0.1 else float(rng.choice([8, 12, 16, 20, 25, 30, 37.5]))
+                wage = None if rng.random() < 0.15 else float(round(rng.uniform(500, 3000), -1))
+                length = None if rng.random() < 0.45 else int(rng.integers(5, 500))
+                status = "self_employed" if rng.random() < 0.1 else "competitive"
+                episode(cid, start, length, status, hours, wage)
+                u = rng.random()
+                if u < 0.15:  # a second, overlapping job
+                    s2 = start + pd.Timedelta(days=int(rng.integers(0, 60)))
+                    episode(cid, s2, int(rng.integers(10, 200)), "competitive",
+                            None if hours is None else 10.0, 900.0)
+                elif u < 0.2:  # the same job recorded twice
+                    eps.append(dict(eps[-1]))
+                elif u < 0.35:  # a later job after a gap
+                    s2 = start + pd.Timedelta(days=(length or 0) + int(rng.integers(20, 200)))
+                    episode(cid, s2, None, "competitive", hours, wage)
+            if rng.random() < 0.25:  # other progression (or rehabilitation, which is neither)
+                s = index + pd.Timedelta(days=int(rng.integers(-60, 700)))
+                status = str(rng.choice(["study", "volunteer", "work_trial", "rehabilitation", "other"]))
+                episode(cid, s, int(rng.integers(20, 300)), status, None, None)
+    cl = pd.DataFrame(clients)
+    emp = pd.DataFrame(eps).sort_values(["client_id", "start_date", "status"], kind="mergesort")
+    return cl, emp.reset_index(drop=True)
+
+
 def main() -> None:
     rng = np.random.default_rng(SEED)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -249,6 +330,8 @@ def main() -> None:
     tables["survival.csv"] = survival_sets(rng2)
     tables["longitudinal.csv"] = longitudinal(rng2)
     tables["waits.csv"] = waits(np.random.default_rng(SEED + 2))
+    tables["employment_clients.csv"], tables["employment_episodes.csv"] = employment_sets(
+        np.random.default_rng(SEED + 3))
     for name, frame in tables.items():
         frame.to_csv(OUT / name, index=False, lineterminator="\n", float_format="%.10g")
         print(f"wrote {OUT / name} ({len(frame)} rows)")
