@@ -173,13 +173,14 @@ def symptom_truth() -> dict[str, float]:
             "share_finished": float(oi["finished"].mean())}
 
 
-def _questionnaire_rows(sim: dict[str, np.ndarray], ids: list[str], dates: list[list[date]]) -> pd.DataFrame:
+def _questionnaire_rows(sim: dict[str, np.ndarray], ids: list[str], dates: list[list[date]], *,
+                        first_session: int = 1) -> pd.DataFrame:
+    """Rows of the questionnaires table; session ``s`` is dated ``dates[client][s − first_session]``
+    (the comparison group's occasions are 0 and 1: baseline and follow-up)."""
     rows = []
     for r in range(len(sim["client"])):
         c, s = int(sim["client"][r]), int(sim["session"][r])
-        d = dates[c][s - 1] if s >= 1 else dates[c][0]
-        if s == 0 or (len(dates[c]) == 2 and sim["sessions"][c] == 2 and d is None):
-            d = dates[c][0]
+        d = dates[c][s - first_session]
         for inst, arr in (("PHQ-9", sim["phq"]), ("GAD-7", sim["gad"])):
             items = arr[r]
             row = {"client_id": ids[c], "date": d, "instrument": inst, "session": s}
@@ -216,7 +217,7 @@ def write(rng: np.random.Generator, out: Output) -> dict:
     q_i = _questionnaire_rows(sim_i, ids[:N_STARTED], dates_i)
     fu = cidx + rng.integers(56, 99, N_COMPARISON)
     dates_c = [from_ord([a, b]) for a, b in zip(cidx, fu, strict=True)]
-    q_c = _questionnaire_rows(sim_c, ids[N_REFERRED:], dates_c)
+    q_c = _questionnaire_rows(sim_c, ids[N_REFERRED:], dates_c, first_session=0)
     q_c["session"] = None
     quest = pd.concat([q_i, q_c], ignore_index=True)
 

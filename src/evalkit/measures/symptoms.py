@@ -1,0 +1,401 @@
+"""PHQ-9 / GAD-7: symptom change, reliable change and NHS Talking Therapies recovery.
+
+Definitions (``docs`` domain reference, "PHQ-9 and GAD-7" and "NHS Talking Therapies"):
+
+* **Scoring** (:func:`score_questionnaires`): items 0–3 (PHQ-9 nine, GAD-7 seven); the
+  total of complete items; a given ``total`` must agree with complete items; with
+  ``max_missing_items`` > 0 a questionnaire missing at most that many items is prorated:
+  total = round-half-up(mean of the answered items × number of items). A row with no items
+  but a ``total`` is scored by the total. Missing items beyond the rule: not a score
+  (counted).
+* **Course and pairing**: a client's *sessions* are the distinct occasions with any
+  questionnaire (the ``session`` number, or the date where it is empty). A course is
+  *finished* with ≥ ``min_sessions`` sessions; a client is *paired* when the course is
+  finished and every analysed instrument has ≥ ``min_scores`` scores. First and last
+  score = the earliest and latest score (date, then occasion) of each instrument.
+* **NHS rules** (thresholds per instrument from the options; defaults PHQ-9 10 / 6,
+  GAD-7 8 / 4):
+
+  - R1 caseness: first score ≥ caseness threshold on at least one instrument;
+  - R2 reliable deterioration: on at least one instrument the score rises by ≥ the
+    reliable-change threshold;
+  - R3 reliable improvement: on at least one instrument the score falls by ≥ the
+    threshold, and R2 does not hold;
+  - R4 recovery: R1, and the last score is below the caseness threshold on every
+    instrument;
+  - R5 reliable recovery: R4 and R3 together;
+  - R6 denominators (NHS Digital): recovery and reliable recovery over paired courses at
+    caseness at the start; reliable improvement and deterioration over all paired courses;
+  - R7 one instrument only: with ``instruments=["PHQ-9"]`` (say) the rules use that
+    instrument alone.
+
+  Where the rules need several instruments, a client must be paired on all of them
+  (otherwise the client is *not paired* and outside every denominator).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..data.contract import INSTRUMENT_ITEMS
+from ..errors import DataError, DataProblem
+
+__all__ = [
+    "DEFAULT_CASENESS",
+    "DEFAULT_RELIABLE_CHANGE",
+    "SEVERITY_BANDS",
+    "client_outcomes",
+    "nhs_indicators",
+    "options_from_params",
+    "score_questionnaires",
+    "severity_band",
+]
+
+DEFAULT_CASENESS: dict[str, int] = {"PHQ-9": 10, "GAD-7": 8}
+DEFAULT_RELIABLE_CHANGE: dict[str, int] = {"PHQ-9": 6, "GAD-7": 4}
+#: Severity bands: (lower bound inclusive, label) — Kroenke et al. 2001; Spitzer et al. 2006.
+SEVERITY_BANDS: dict[str, tuple[tuple[int, str], ...]] = {
+    "PHQ-9": ((0, "minimal"), (5, "mild"), (10, "moderate"), (15, "moderately_severe"), (20, "severe")),
+    "GAD-7": ((0, "minimal"), (5, "mild"), (10, "moderate"), (15, "severe")),
+}
+_PREFIX = {"PHQ-9": "phq9", "GAD-7": "gad7"}
+_ITEM_COLS = [f"item_{i}" for i in range(1, 10)]
+_FILE = "questionnaires"
+
+
+def prefix(instrument: str) -> str:
+    """Indicator prefix of an instrument (``PHQ-9`` → ``phq9``)."""
+    return _PREFIX.get(instrument, instrument.lower().replace("-", "").replace(" ", "_"))
+
+
+def options_from_params(params) -> dict[str, Any]:
+    """Keyword arguments of :func:`symptoms` from a :class:`evalkit.params.Params`
+    (``symptoms`` section and ``min_cell``)."""
+    s = params.symptoms
+    out = {"instruments": list(s.instruments), "caseness": dict(s.caseness),
+           "reliable_change": dict(s.reliable_change), "reliability": dict(s.reliability),
+           "max_missing_items": s.max_missing_items, "min_sessions": s.min_sessions,
+           "min_scores": s.min_scores, "min_cell": params.min_cell}
+    if getattr(s, "mixed_followup_session", None) is not None:
+        out["mixed_followup_session"] = s.mixed_followup_session
+    return out
+
+
+def outcome_options_from_params(params) -> dict[str, Any]:
+    """Keyword arguments of :func:`client_outcomes` from a :class:`evalkit.params.Params`."""
+    opts = options_from_params(params)
+    return {k: opts[k] for k in ("instruments", "caseness", "reliable_change", "max_missing_items",
+                                 "min_sessions", "min_scores")}
+
+
+# ------------------------------------------------------------------------------ scoring
+def severity_band(score: float, instrument: str) -> str | None:
+    """Severity band of a total (``None`` for a missing score)."""
+    if score is None or (isinstance(score, float) and math.isnan(score)):
+        return None
+    label = None
+    for lo, name in SEVERITY_BANDS[instrument]:
+        if score >= lo:
+            label = name
+    return label
+
+
+def _round_half_up(x: np.ndarray) -> np.ndarray:
+    return np.floor(x + 0.5 + 1e-9)
+
+
+def _problem(row: int, column: str, value: object, rule: str) -> DataProblem:
+    return DataProblem(file=_FILE, rule=rule, row=row, column=column, value=value, table=_FILE)
+
+
+def score_questionnaires(questionnaires: pd.DataFrame, *, instruments: Sequence[str] = ("PHQ-9", "GAD-7"),
+                         max_missing_items: int = 0) -> pd.DataFrame:
+    """Score each questionnaire row from its items.
+
+    Returns one row per input row of an analysed instrument (in input order): ``row``
+    (the row number as in the file: header = 1), ``client_id``, ``date``, ``instrument``,
+    ``occasion`` (``session`` if given, else ``None``), ``answered``, ``missing_items``,
+    ``score`` (float, NaN when not scorable), ``prorated`` (bool), ``source``
+    (``items`` / ``prorated`` / ``total`` / ``incomplete``).
+
+    Raises
+    ------
+    DataError
+        An item outside 0–3 or not whole, an answer to an item the instrument does not
+        have, a total outside 0–max, a total that disagrees with complete items, a missing
+        client id or date (file, row, column and value named).
+    ValueError
+        An unknown instrument or a negative ``max_missing_items``.
+    """
+    unknown = [i for i in instruments if i not in INSTRUMENT_ITEMS]
+    if unknown:
+        raise ValueError(f"unknown instrument(s) {unknown}; known: {', '.join(INSTRUMENT_ITEMS)}")
+    if not isinstance(max_missing_items, int | np.integer) or max_missing_items < 0:
+        raise ValueError(f"max_missing_items must be a whole number ≥ 0, got {max_missing_items!r}")
+    for c in ("client_id", "date", "instrument"):
+        if c not in questionnaires.columns:
+            raise DataError([DataProblem(file=_FILE, rule="required column missing", column=c, table=_FILE)])
+    df = questionnaires.reset_index(drop=True)
+    rows = np.arange(len(df)) + 2
+    problems: list[DataProblem] = []
+    items = np.full((len(df), 9), np.nan)
+    for j, c in enumerate(_ITEM_COLS):
+        if c not in df.columns:
+            continue
+        v = pd.to_numeric(df[c], errors="coerce").astype("float64").to_numpy()
+        raw_missing = df[c].isna().to_numpy()
+        bad = (~raw_missing & np.isnan(v)) | (~np.isnan(v) & ((v < 0) | (v > 3) | (v != np.round(v))))
+        for i in np.flatnonzero(bad)[:20]:
+            problems.append(_problem(int(rows[i]), c, df[c].iloc[i], "item must be a whole number 0–3"))
+        items[:, j] = v
+    total = (pd.to_numeric(df["total"], errors="coerce").astype("float64").to_numpy()
+             if "total" in df.columns else np.full(len(df), np.nan))
+    inst = df["instrument"].astype("string").str.strip().to_numpy(dtype=object)
+    for c in ("client_id", "date"):
+        miss = df[c].isna().to_numpy()
+        for i in np.flatnonzero(miss)[:20]:
+            problems.append(_problem(int(rows[i]), c, None, "a value is required"))
+    keep = np.isin(inst, list(instruments))
+    score = np.full(len(df), np.nan)
+    answered = np.zeros(len(df), int)
+    missing = np.zeros(len(df), int)
+    source = np.full(len(df), "incomplete", dtype=object)
+    for name in instruments:
+        k = INSTRUMENT_ITEMS[name]
+        m = inst == name
+        if not m.any():
+            continue
+        beyond = m[:, None] & ~np.isnan(items[:, k:])
+        for i, j in zip(*np.nonzero(beyond), strict=True):
+            problems.append(_problem(int(rows[i]), _ITEM_COLS[k + j], items[i, k + j],
+                                     f"{name} has {k} items; this item must be empty"))
+        it = items[:, :k]
+        ans = (~np.isnan(it)).sum(axis=1)
+        s = np.nansum(it, axis=1)
+        too_big = m & ~np.isnan(total) & ((total < 0) | (total > 3 * k) | (total != np.round(total)))
+        for i in np.flatnonzero(too_big)[:20]:
+            problems.append(_problem(int(rows[i]), "total", df["total"].iloc[i],
+                                     f"{name} total must be a whole number 0–{3 * k}"))
+        complete = m & (ans == k)
+        disagree = complete & ~np.isnan(total) & (total != s)
+        for i in np.flatnonzero(disagree)[:20]:
+            problems.append(_problem(int(rows[i]), "total", df["total"].iloc[i],
+                                     f"total disagrees with the sum of the items ({int(s[i])})"))
+        answered[m] = ans[m]
+        missing[m] = k - ans[m]
+        score[complete] = s[complete]
+        source[complete] = "items"
+        pro = m & (ans > 0) & (ans < k) & (k - ans <= max_missing_items)
+        score[pro] = _round_half_up(s[pro] / ans[pro] * k)
+        source[pro] = "prorated"
+        only_total = m & (ans == 0) & ~np.isnan(total)
+        score[only_total] = total[only_total]
+        source[only_total] = "total"
+    if problems:
+        raise DataError(problems)
+    occasion = (pd.to_numeric(df["session"], errors="coerce").astype("float64").to_numpy()
+                if "session" in df.columns else np.full(len(df), np.nan))
+    dates = pd.to_datetime(df["date"], errors="coerce")
+    bad_dates = dates.isna() & df["date"].notna()
+    if bad_dates.any():
+        i = int(np.flatnonzero(bad_dates.to_numpy())[0])
+        raise DataError([_problem(int(rows[i]), "date", df["date"].iloc[i], "unreadable date")])
+    out = pd.DataFrame({
+        "row": rows, "client_id": df["client_id"].astype("string").to_numpy(dtype=object),
+        "date": dates.dt.normalize().to_numpy(), "instrument": inst, "occasion": occasion,
+        "answered": answered, "missing_items": missing, "score": score,
+        "prorated": source == "prorated", "source": source,
+    })
+    return out.loc[keep].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------ rules
+def nhs_indicators(first: Mapping[str, float], last: Mapping[str, float], *,
+                   caseness: Mapping[str, int] | None = None,
+                   reliable_change: Mapping[str, int] | None = None) -> dict[str, bool | None]:
+    """The NHS Talking Therapies indicators of one paired course (rules R1–R5, R7).
+
+    ``first`` / ``last``: the first and last score of each analysed instrument (the keys
+    are the instruments). Returns ``case_at_start``, ``recovery`` (``None`` when not at
+    caseness at the start: outside the denominator, R6), ``reliable_improvement``,
+    ``reliable_recovery`` (``None`` like recovery), ``reliable_deterioration``.
+    """
+    cas = {**DEFAULT_CASENESS, **(caseness or {})}
+    rc = {**DEFAULT_RELIABLE_CHANGE, **(reliable_change or {})}
+    insts = list(first)
+    if not insts or set(insts) != set(last):
+        raise ValueError("first and last must hold the same, non-empty set of instruments")
+    change = {i: float(last[i]) - float(first[i]) for i in insts}
+    case0 = any(float(first[i]) >= cas[i] for i in insts)                       # R1
+    deter = any(change[i] >= rc[i] for i in insts)                               # R2
+    improve = any(-change[i] >= rc[i] for i in insts) and not deter              # R3
+    recovered = (case0 and all(float(last[i]) < cas[i] for i in insts)) if case0 else None  # R4
+    return {"case_at_start": case0, "recovery": recovered, "reliable_improvement": improve,
+            "reliable_recovery": (recovered and improve) if case0 else None,     # R5
+            "reliable_deterioration": deter}
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    scores: pd.DataFrame        # scored rows kept (valid scores and not), with group and occasion
+    clients: pd.DataFrame       # per starter: client_id, group, sessions, finished, paired, first/last …
+    flow: tuple[dict[str, Any], ...]
+    instruments: tuple[str, ...]
+    caseness: dict[str, int]
+    reliable_change: dict[str, int]
+
+
+def _prepare(questionnaires: pd.DataFrame, clients: pd.DataFrame, *, instruments: Sequence[str],
+             caseness: Mapping[str, int] | None, reliable_change: Mapping[str, int] | None,
+             max_missing_items: int, min_sessions: int, min_scores: int) -> _Prepared:
+    instruments = tuple(instruments)
+    if not instruments:
+        raise ValueError("instruments must name at least one instrument")
+    if min_scores < 2 or min_sessions < 1:
+        raise ValueError(f"min_scores must be ≥ 2 and min_sessions ≥ 1, got {min_scores}, {min_sessions}")
+    cas = {**DEFAULT_CASENESS, **(caseness or {})}
+    rc = {**DEFAULT_RELIABLE_CHANGE, **(reliable_change or {})}
+    flow: list[dict[str, Any]] = [{"step": "kyselyrivejä aineistossa", "n": len(questionnaires)}]
+    sc = score_questionnaires(questionnaires, instruments=instruments, max_missing_items=max_missing_items)
+    other = len(questionnaires) - len(sc)
+    if other:
+        flow.append({"step": "muu kuin analysoitava mittari (ei mukana)", "n": other})
+    if "client_id" not in clients.columns:
+        raise DataError([DataProblem(file="clients", rule="required column missing", column="client_id",
+                                     table="clients")])
+    grp = clients.set_index(clients["client_id"].astype(str))
+    group = (grp["group"].fillna("intervention").astype(str) if "group" in grp.columns
+             else pd.Series("intervention", index=grp.index))
+    known = sc["client_id"].astype(str).isin(group.index)
+    if (~known).any():
+        flow.append({"step": "asiakas puuttuu asiakastaulusta (ei mukana)", "n": int((~known).sum())})
+    sc = sc.loc[known].copy()
+    sc["group"] = group.reindex(sc["client_id"].astype(str)).to_numpy()
+    # occasion: the session number, else the date (both sorted); duplicates of one
+    # client × instrument × occasion: the later row in the file is kept (counted)
+    sc["_occ"] = np.where(np.isnan(sc["occasion"].to_numpy()), np.nan, sc["occasion"].to_numpy())
+    key_occ = sc["occasion"].astype(object).where(sc["occasion"].notna(), sc["date"])
+    sc["_key"] = key_occ.astype(str)
+    dup = sc.duplicated(["client_id", "instrument", "_key"], keep="last")
+    if dup.any():
+        flow.append({"step": "sama mittari samalla käynnillä kahdesti: myöhempi rivi käytetty", "n": int(dup.sum())})
+        sc = sc.loc[~dup]
+    n_pro = int(sc["prorated"].sum())
+    flow.append({"step": f"pisteet suhteutettu puuttuvista osioista (enintään {max_missing_items} puuttuu)",
+                 "n": n_pro})
+    inc = int((sc["source"] == "incomplete").sum())
+    if inc:
+        flow.append({"step": "osioita puuttuu liikaa: ei pisteitä (ei mukana)", "n": inc})
+    sc = sc.sort_values(["client_id", "instrument", "date", "_occ", "row"], kind="stable").reset_index(drop=True)
+    valid = sc[sc["score"].notna()]
+    # sessions = distinct occasions with any questionnaire of an analysed instrument
+    sessions = sc.drop_duplicates(["client_id", "_key"]).groupby("client_id").size()
+    starters = sorted(valid["client_id"].unique())
+    out = pd.DataFrame({"client_id": starters})
+    out["group"] = group.reindex(out["client_id"]).to_numpy()
+    out["sessions"] = sessions.reindex(out["client_id"]).fillna(0).astype(int).to_numpy()
+    out["finished"] = out["sessions"] >= min_sessions
+    g = valid.groupby(["client_id", "instrument"], sort=True)["score"]
+    stats_ = pd.DataFrame({"first": g.first(), "last": g.last(), "n": g.size()})
+    enough = np.ones(len(out), bool)
+    for inst in instruments:
+        p = prefix(inst)
+        s = stats_.xs(inst, level="instrument") if inst in stats_.index.get_level_values(1) else stats_.iloc[0:0]
+        s = s.reindex(out["client_id"])
+        out[f"{p}_n"] = s["n"].fillna(0).astype(int).to_numpy()
+        out[f"{p}_first"] = s["first"].astype("float64").to_numpy()
+        out[f"{p}_last"] = s["last"].astype("float64").to_numpy()
+        enough &= out[f"{p}_n"].to_numpy() >= min_scores
+    out["paired"] = out["finished"].to_numpy() & enough
+    for inst in instruments:
+        p = prefix(inst)
+        ch = out[f"{p}_last"] - out[f"{p}_first"]
+        out[f"{p}_change"] = ch.where(out["paired"]).astype("float64")
+    flow.append({"step": "asiakkaita, joilla vähintään yksi pistemäärä (aloittaneet)", "n": len(out)})
+    flow.append({"step": f"hoitojakso päättynyt (vähintään {min_sessions} käyntiä)", "n": int(out["finished"].sum())})
+    flow.append({"step": "parilliset pisteet (ensimmäinen ja viimeinen)", "n": int(out["paired"].sum())})
+    # R1 on the first available scores of every starter; R2–R5 for paired courses
+    first_case = np.zeros(len(out), bool)
+    for inst in instruments:
+        p = prefix(inst)
+        first_case |= (out[f"{p}_first"] >= cas[inst]).fillna(False).to_numpy()
+    out["case_at_start"] = first_case
+    na = pd.array([pd.NA] * len(out), dtype="boolean")
+    ind = {k: na.copy() for k in ("recovery", "reliable_improvement", "reliable_recovery", "reliable_deterioration")}
+    for i in np.flatnonzero(out["paired"].to_numpy()):
+        r = out.iloc[i]
+        res = nhs_indicators({x: r[f"{prefix(x)}_first"] for x in instruments},
+                             {x: r[f"{prefix(x)}_last"] for x in instruments}, caseness=cas, reliable_change=rc)
+        for k in ind:
+            ind[k][i] = pd.NA if res[k] is None else bool(res[k])
+    for k, v in ind.items():
+        out[k] = v
+    return _Prepared(scores=sc.drop(columns=["_key"]), clients=out, flow=tuple(flow), instruments=instruments,
+                     caseness=cas, reliable_change=rc)
+
+
+def client_outcomes(questionnaires: pd.DataFrame, clients: pd.DataFrame, *,
+                    instruments: Sequence[str] = ("PHQ-9", "GAD-7"),
+                    caseness: Mapping[str, int] | None = None,
+                    reliable_change: Mapping[str, int] | None = None,
+                    max_missing_items: int = 0, min_sessions: int = 2, min_scores: int = 2) -> pd.DataFrame:
+    """Per-client NHS Talking Therapies outcomes (for costs and other measures).
+
+    Parameters
+    ----------
+    questionnaires
+        The ``questionnaires`` table (data contract): ``client_id``, ``date``,
+        ``instrument``, optional ``session``, ``item_1`` … ``item_9``, optional ``total``.
+        Not modified.
+    clients
+        The ``clients`` table: ``client_id`` and optional ``group`` (empty =
+        ``intervention``). Questionnaires of clients not in it are left out (counted in
+        ``attrs["flow"]``).
+    instruments, caseness, reliable_change, max_missing_items, min_sessions, min_scores
+        As the ``symptoms`` params (:class:`evalkit.params.symptoms.SymptomsOptions`);
+        :func:`outcome_options_from_params` builds them from params.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per client who started (≥ 1 valid score of an analysed instrument), sorted
+        by ``client_id``, with columns
+
+        * ``client_id`` (str), ``group`` (``"intervention"`` / ``"comparison"``);
+        * ``paired`` (bool): finished course (≥ ``min_sessions`` sessions) and ≥
+          ``min_scores`` scores on every analysed instrument;
+        * ``case_at_start`` (bool): rule R1 on the first score(s);
+        * ``recovery``, ``reliable_improvement``, ``reliable_recovery``,
+          ``reliable_deterioration`` (pandas nullable ``boolean``): ``<NA>`` where the
+          client is outside the indicator's NHS denominator (not paired; for recovery
+          and reliable recovery also not at caseness at the start);
+        * ``phq9_change``, ``gad7_change`` (float, last − first; NaN if not paired or
+          the instrument is not analysed).
+
+        ``attrs["flow"]`` lists counted exclusions (Finnish ``step``, ``n``).
+
+    Raises
+    ------
+    DataError
+        Invalid items or totals (see :func:`score_questionnaires`).
+    """
+    prep = _prepare(questionnaires, clients, instruments=instruments, caseness=caseness,
+                    reliable_change=reliable_change, max_missing_items=max_missing_items,
+                    min_sessions=min_sessions, min_scores=min_scores)
+    c = prep.clients
+    out = c[["client_id", "group", "paired", "case_at_start", "recovery", "reliable_improvement",
+             "reliable_recovery", "reliable_deterioration"]].copy()
+    out["client_id"] = out["client_id"].astype(str)
+    out["paired"] = out["paired"].astype(bool)
+    out["case_at_start"] = out["case_at_start"].astype(bool)
+    for p in ("phq9", "gad7"):
+        out[f"{p}_change"] = c[f"{p}_change"].astype("float64") if f"{p}_change" in c else np.nan
+    out = out.reset_index(drop=True)
+    out.attrs["flow"] = list(prep.flow)
+    return out
