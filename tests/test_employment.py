@@ -17,18 +17,30 @@ import pandas as pd
 import pytest
 
 from evalkit.errors import AnalysisError
-from evalkit.measures.employment import OUTCOME_COLUMNS, client_outcomes
+from evalkit.measures.employment import (
+    OUTCOME_COLUMNS,
+    client_outcomes,
+    employment_outcomes,
+    icd10_match,
+)
+from evalkit.measures.fidelity import fidelity_band, fidelity_reviews
 
 from .conftest import ROOT
 
 # --- tolerances ----------------------------------------------------------------------------
 #: Day counts and flags: exact. Weeks, hours and wages: sums of a few products.
 RTOL_PER_CLIENT = 1e-12
+#: KM medians are event times: exact. Wilson / Newcombe / Katz / KM values: closed forms on both
+#: sides, R writes 15 digits. Cox: both fit by Newton iterations to convergence.
+ATOL_DAYS = 0.0
+RTOL_CLOSED = 1e-9
+RTOL_COX = 1e-6
 
 REF = ROOT / "tests" / "reference"
 CLIENTS = pd.read_csv(REF / "data" / "employment_clients.csv", dtype=str, keep_default_na=False)
 EPISODES = pd.read_csv(REF / "data" / "employment_episodes.csv", dtype=str, keep_default_na=False)
 R_CLIENTS = pd.read_csv(REF / "expected" / "employment_clients.csv")
+R = pd.read_csv(REF / "expected" / "employment.csv", dtype={"variant": str})
 CUTOFF = date(2024, 12, 31)
 VARIANTS = {"all": None, "365": 365}
 
@@ -49,6 +61,76 @@ def test_client_outcomes_match_r(variant: str) -> None:
     h20 = got["works_20h_or_more"].astype(object).where(got["works_20h_or_more"].notna(), None).tolist()
     want_h20 = [None if pd.isna(v) else bool(v) for v in want["works_20h_or_more"]]
     assert h20 == want_h20
+
+
+@pytest.fixture(scope="module", params=list(VARIANTS))
+def measured(request):
+    return request.param, employment_outcomes(CLIENTS, EPISODES, cutoff=CUTOFF, followup_days=VARIANTS[request.param])
+
+
+_IND = {"employed": "employment_rate", "progressed": "progression_rate"}
+
+
+def _close(got, want, rtol: float, what: str) -> None:
+    for a, b in ((got.estimate, want["estimate"]), (got.ci_low, want["ci_low"]), (got.ci_high, want["ci_high"])):
+        if np.isnan(b):
+            assert a is None or np.isnan(a), what
+        else:
+            assert a == pytest.approx(b, rel=rtol, abs=ATOL_DAYS if rtol == 0 else 0), what
+
+
+def test_rates_and_survival_match_r(measured) -> None:
+    # R: prop.test(x, n, correct = FALSE)$conf.int; survfit print median (summary(fit)$table);
+    #    1 - summary(fit, times = t)$surv with 1 - upper / 1 - lower
+    variant, res = measured
+    checked = 0
+    for _, want in R[(R["variant"] == variant) & (R["group"] != "all")].iterrows():
+        q = _IND.get(want["quantity"], want["quantity"].replace("median_days", "days_to_first_job_median"))
+        try:
+            got = res.get(q, want["group"])
+        except KeyError:
+            # employed_by_365d with follow-up capped at 365: the curve is estimated there
+            raise AssertionError(f"{q} {want['group']} missing; notes: {res.notes}") from None
+        _close(got, want, 0.0 if q.endswith("median") else RTOL_CLOSED, f"{variant} {q} {want['group']}")
+        assert got.n == want["n"]
+        checked += 1
+    assert checked == 2 * 6
+
+
+def test_comparison_matches_r(measured) -> None:
+    # R: Newcombe method 10 from prop.test limits; Katz RR; coxph(Surv(time, event) ~ group, ties = "efron")
+    variant, res = measured
+    for q, rtol in (("risk_difference", RTOL_CLOSED), ("risk_ratio", RTOL_CLOSED), ("hazard_ratio", RTOL_COX)):
+        want = R[(R["variant"] == variant) & (R["quantity"] == q)].iloc[0]
+        _close(res.get(q), want, rtol, f"{variant} {q}")
+
+
+def test_ips_measures_are_means_of_client_outcomes(measured) -> None:
+    # the per-client values are checked against R above; the summaries are t intervals of them
+    _, res = measured
+    o = res.outcomes[res.outcomes["group"] == "intervention"]
+    emp = o[o["employed"]]
+    assert res.get("weeks_worked_mean", "intervention").estimate == pytest.approx(o["weeks_worked"].mean())
+    assert res.get("weeks_worked_mean", "intervention").n == len(o)
+    assert res.get("longest_job_weeks_mean", "intervention").n == len(emp)
+    h = emp["hours_per_week"].dropna()
+    assert res.get("hours_per_week_mean", "intervention").estimate == pytest.approx(h.mean())
+    s20 = res.get("share_20h_or_more", "intervention")
+    assert s20.numerator == int(emp["works_20h_or_more"].dropna().sum()) and s20.n == emp["works_20h_or_more"].notna().sum()
+
+
+def test_funnel_and_flow() -> None:
+    res = employment_outcomes(CLIENTS, EPISODES, cutoff=CUTOFF)
+    f = res.funnel.set_index(["group", "stage"])["n"]
+    assert f[("intervention", "referred")] == 200 and f[("intervention", "enrolled")] == 160
+    assert ("comparison", "referred") not in f.index
+    assert res.get("referred", "intervention").estimate == 200
+    assert res.get("employment_rate_referred", "intervention").n == 200
+    assert res.rows_used + sum(res.rows_excluded.values()) == len(EPISODES)
+    assert res.rows_excluded["alkoi ennen aloituspäivää"] >= 5
+    assert res.clients_used == 300 and res.clients_excluded == {"ei aloittanut (ei aloituspäivää)": 40}
+    # the curves stop where fewer than min_cell are at risk
+    assert res.curves.groupby("group")["n_risk"].min().min() >= 5
 
 
 def test_dataset_covers_the_hard_cases() -> None:
@@ -152,3 +234,79 @@ def test_demo_truth_client_outcomes(demo_data) -> None:
     true_p = doc["by_key"][("ips", "employment", "employed", "intervention")]["value"]  # rounded in the file
     assert int(iv["employed"].sum()) / len(iv) == pytest.approx(true_p, abs=5e-5)
     assert int(out.loc[out["group"] == "comparison", "employed"].sum()) == truth["realised"]["comparison_employed"]
+
+
+@pytest.mark.parametrize(("diagnoses", "codes", "hit"), [
+    ("F20.0", ["F20-F25"], True), ("F25.1;F41.1", ["F20-F25"], True), ("F26", ["F20-F25"], False),
+    ("F19.2", ["F20-F25"], False), ("F29", ["F29"], True), ("F29.0", ["F29"], True),
+    ("F31.6", ["F31.6-F31.9"], True), ("F31.9", ["F31.6-F31.9"], True), ("F31.5", ["F31.6-F31.9"], False),
+    ("F31", ["F31.6-F31.9"], False), ("f316", ["F31.6-F31.9"], True), ("", ["F20-F25"], False),
+    (None, ["F29"], False), ("F32.1; F20.5", ["F20-F25", "F29"], True),
+])
+def test_icd10_match(diagnoses, codes, hit) -> None:
+    assert icd10_match(diagnoses, codes) is hit
+
+
+def test_subgroups_split_the_intervention_group() -> None:
+    subs = [{"label": "Psykoosi", "icd10": ["F20-F25", "F29"]}]
+    clients = CLIENTS.assign(diagnoses=["F20.0" if i % 3 == 0 else "F32.1" for i in range(len(CLIENTS))])
+    res = employment_outcomes(clients, EPISODES, cutoff=CUTOFF, subgroups=subs)
+    yes, no = res.get("employment_rate", "Psykoosi:kyllä"), res.get("employment_rate", "Psykoosi:ei")
+    total = res.get("employment_rate", "intervention")
+    assert yes.n + no.n == total.n and yes.numerator + no.numerator == total.numerator
+    o = res.outcomes.merge(clients[["client_id", "diagnoses"]], on="client_id")
+    o = o[(o["group"] == "intervention") & (o["diagnoses"] == "F20.0")]
+    assert yes.n == len(o) and yes.numerator == int(o["employed"].sum())
+
+
+# --- fidelity ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(("total", "band"), [(125, "exemplary"), (115, "exemplary"), (114, "good"), (100, "good"),
+                                             (99, "fair"), (74, "fair"), (73, "not_supported"), (25, "not_supported")])
+def test_fidelity_bands(total, band) -> None:
+    # ../shared/domain.md: 115–125 exemplary, 100–114 good, 74–99 fair, ≤ 73 not supported
+    assert fidelity_band(total) == band
+
+
+def test_fidelity_incomplete_review_is_not_scored() -> None:
+    full = [{"review_date": "2023-01-10", "item": k, "score": 4} for k in range(1, 26)]
+    part = [{"review_date": "2023-07-10", "item": k, "score": 5} for k in range(1, 24)]
+    res = fidelity_reviews(pd.DataFrame(full + part))
+    r = res.reviews.set_index(res.reviews["review_date"].dt.date.astype(str))
+    assert r.loc["2023-01-10", "total"] == 100 and r.loc["2023-01-10", "band"] == "good"
+    assert not r.loc["2023-07-10", "complete"] and r.loc["2023-07-10", "band"] == "incomplete"
+    assert r.loc["2023-07-10", "missing_items"] == "24, 25"
+    assert res.get("fidelity_total").estimate == 100  # latest *complete* review
+    with pytest.raises(KeyError):
+        res.get("fidelity_total", "review:2023-07-10")
+    assert res.get("fidelity_items_scored", "review:2023-07-10").estimate == 23
+
+
+def test_fidelity_bad_score() -> None:
+    with pytest.raises(AnalysisError, match="score"):
+        fidelity_reviews(pd.DataFrame({"review_date": ["2023-01-10"], "item": [1], "score": [6]}))
+
+
+def test_ips_demo_truth(demo_data) -> None:
+    # Issue 6 acceptance (seed 001): 118 referred, 73 enrolled, 25 employed (34 %, with its
+    # interval), 41 progressed (56 %), fidelity 108 "good"; the comparison contrast contains
+    # the generating risk ratio and difference.
+    import evalkit
+    from evalkit.data.demo import read_truth
+    from evalkit.measures.employment import options_from_params
+
+    ctx = evalkit.open_model("ips", measure="employment", data_root=demo_data)
+    data = ctx.load()
+    res = employment_outcomes(data.clients, data.employment, data.fidelity, **options_from_params(ctx.params))
+    truth = read_truth(demo_data / "demo" / "TRUTH.yaml")["by_key"]
+    assert res.get("referred", "intervention").estimate == 118
+    assert res.get("enrolled", "intervention").estimate == 73
+    emp = res.get("employment_rate", "intervention")
+    assert (emp.numerator, emp.n) == (25, 73) and round(emp.estimate * 100) == 34
+    assert emp.ci_low < truth[("ips", "employment", "employed", "intervention")]["value"] < emp.ci_high
+    prog = res.get("progression_rate", "intervention")
+    assert (prog.numerator, prog.n) == (41, 73) and round(prog.estimate * 100) == 56
+    assert res.get("fidelity_total").estimate == truth[("ips", "employment", "fidelity_total", "all")]["value"] == 108
+    assert res.fidelity.latest["band"] == "good"
+    for ind, key in (("risk_ratio", "employed_risk_ratio"), ("risk_difference", "employed_risk_difference")):
+        e = res.get(ind)
+        assert e.ci_low < truth[("ips", "employment", key, "all")]["value"] < e.ci_high, ind

@@ -61,3 +61,10 @@ def test_percentage_shows_numerator_and_denominator() -> None:
 def test_frame_has_nullable_integers() -> None:
     f = estimates_frame([Estimate("x", None, "count", "m")], model="a", measure="reach")
     assert f["n"].dtype == pd.Int64Dtype()
+
+
+def test_fidelity_rows_file_under_their_own_measure() -> None:
+    from evalkit.results import measure_of
+
+    assert measure_of("fidelity_total", "employment") == "fidelity"
+    assert measure_of("employment_rate", "employment") == "employment"

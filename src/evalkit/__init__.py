@@ -10,6 +10,8 @@ from ._version import __version__
 from .context import ModelContext, open_model
 from .data import Dataset, load_tables
 from .errors import AnalysisError, DataError, EvalkitError, ParamsError, PrivacyError
+from .measures.employment import EmploymentResult, client_outcomes, employment_outcomes
+from .measures.fidelity import FidelityResult, fidelity_reviews
 from .measures.reach import ReachResult, reach
 from .measures.visits import VisitsResult, visits
 from .measures.waiting import WaitingResult, waiting_times
@@ -22,9 +24,11 @@ __all__ = [
     "AnalysisError",
     "Column",
     "DataError",
+    "EmploymentResult",
     "Dataset",
     "Estimate",
     "EvalkitError",
+    "FidelityResult",
     "MeasureResult",
     "ModelContext",
     "Params",
@@ -35,6 +39,9 @@ __all__ = [
     "Section",
     "WaitingResult",
     "__version__",
+    "client_outcomes",
+    "employment_outcomes",
+    "fidelity_reviews",
     "load_params",
     "load_tables",
     "open_model",

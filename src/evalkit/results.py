@@ -21,6 +21,7 @@ __all__ = [
     "MeasureResult",
     "UNITS",
     "estimates_frame",
+    "measure_of",
     "read_results",
     "write_results",
 ]
@@ -60,7 +61,18 @@ UNITS: dict[str, str] = {
     "eur": "€",
     "eur_per_outcome": "€ / tulos",
     "visits_per_month": "käyntiä / kk",
+    "level": "taso",
 }
+
+
+#: Indicator prefixes whose rows belong to another measure than the notebook that wrote them
+#: (the employment notebook also scores IPS fidelity).
+MEASURE_PREFIXES: dict[str, str] = {"fidelity_": "fidelity"}
+
+
+def measure_of(indicator: str, default: str) -> str:
+    """The results.csv ``measure`` of a row: ``fidelity`` for ``fidelity_*`` indicators, else ``default``."""
+    return next((m for p, m in MEASURE_PREFIXES.items() if indicator.startswith(p)), default)
 
 
 @dataclass(frozen=True, slots=True)

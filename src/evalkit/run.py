@@ -314,6 +314,9 @@ def _finish_model(params: Params, model_dir: Path, pfile: Path, inputs: list[dic
 
         frame = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else frames[0]
         # a row's measure is its own (employment notebooks also write fidelity rows)
+        from .results import measure_of
+
+        frame["measure"] = [measure_of(i, m) for i, m in zip(frame["indicator"], frame["measure"], strict=True)]
         write_results(frame, model_dir / "results.csv")
     meta = {
         "model": params.model,

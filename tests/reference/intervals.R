@@ -7,7 +7,7 @@
 # binom / PropCIs are not packaged for Debian, so:
 #   * Wilson          = suppressWarnings(prop.test(x, n, correct = FALSE))$conf.int (base R stats);
 #   * Newcombe (1998) method 10 is built from those prop.test limits (the test also checks
-#     the published Table II values of Newcombe 1998, Stat Med 17:873-890);
+#     published Table II examples a, b and d of Newcombe 1998, Stat Med 17:873-890);
 #   * Katz risk ratio = metafor::escalc(measure = "RR", add = 0) (yi = log RR, vi = var);
 #   * mean / paired change = t.test;
 #   * Cohen's d_z     = mean(d)/sd(d), interval by inverting pt(t, df, ncp) with uniroot;

@@ -43,6 +43,7 @@ _DECIMALS = {
     "hours_per_week": 1,
     "persons": 0,
     "count": 0,
+    "level": 0,
     "visits": 0,
     "cases": 0,
     "eur": 0,

@@ -107,8 +107,9 @@ def newcombe_difference(x1: int, n1: int, x2: int, n2: int, *, level: float = 0.
     -----
     Newcombe (1998) method 10: with Wilson limits ``(l1, u1)`` and ``(l2, u2)``,
     ``L = d − sqrt((p1 − l1)² + (u2 − p2)²)`` and ``U = d + sqrt((u1 − p1)² + (p2 − l2)²)``.
-    Checked against the method-10 column of Newcombe's Table II (eight examples, four
-    decimals) and against the same formula on R's ``prop.test(correct = FALSE)`` limits.
+    Checked against the same formula on R's ``prop.test(correct = FALSE)`` limits
+    (``tests/reference/intervals.R``, ten pairs) and against three published method-10
+    values of Newcombe's Table II (examples a, b, d; four decimals).
     ``se`` is the Wald standard error ``sqrt(p1q1/n1 + p2q2/n2)`` (for information only);
     ``n = n1 + n2``.
     """
