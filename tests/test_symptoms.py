@@ -217,3 +217,33 @@ def test_client_outcomes_min_sessions_and_prorated_scores() -> None:
     assert bool(pro.loc["c1", "reliable_recovery"]) is True
     three = client_outcomes(q, CLIENTS, instruments=["PHQ-9"], max_missing_items=1, min_sessions=3)
     assert not three.set_index("client_id").loc["c1", "paired"]        # P1 with min_sessions 3
+
+
+# ------------------------------------------------------------------------------ demo truth
+def test_terapiat_etulinjaan_demo_truth_inside_interval(demo_data) -> None:
+    # Issue 7 acceptance: the population recovery rate, reliable improvement rate and PHQ-9
+    # mean change of the demo generator lie inside the reported 95 % intervals. The ANCOVA
+    # group effect of this realised sample (−3.99, 95 % CI −4.88 to −3.10) misses the
+    # population value −5.09 by 2.4 standard errors: the generator's own rules
+    # (course_outcomes + least squares) on the same simulated clients give the same −3.99, so
+    # it is the sample, not the measure; only its direction is checked.
+    import evalkit
+    from evalkit.data.demo import read_truth
+    from evalkit.measures.symptoms import options_from_params, symptoms
+
+    ctx = evalkit.open_model("terapiat_etulinjaan", measure="symptoms", data_root=demo_data)
+    data = ctx.load()
+    res = symptoms(data.questionnaires, data.clients, **options_from_params(ctx.params))
+    truth = read_truth(demo_data / "demo" / "TRUTH.yaml")["by_key"]
+    pairs = [("recovery_rate", "intervention", "recovery_rate"),
+             ("reliable_improvement_rate", "intervention", "reliable_improvement_rate"),
+             ("phq9_mean_change", "intervention", "phq9_mean_change")]
+    for key, group, ours in pairs:
+        true = truth[("terapiat_etulinjaan", "symptoms", key, group)]["value"]
+        e = res.get(ours, group)
+        assert e.ci_low <= true <= e.ci_high, (ours, true, e)
+    assert truth[("terapiat_etulinjaan", "symptoms", "ancova_group_effect", "all")]["value"] < 0
+    assert res.get("phq9_ancova_group_effect").ci_high < 0
+    rec = res.get("recovery_rate", "intervention")
+    assert rec.numerator is not None and rec.n < res.get("paired_n", "intervention").estimate  # R6 denominator
+    assert res.has_comparison and not res.sensitivity["estimate"].isna().any()

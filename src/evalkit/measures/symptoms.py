@@ -37,24 +37,36 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..data.contract import INSTRUMENT_ITEMS
-from ..errors import DataError, DataProblem
+from ..errors import AnalysisError, DataError, DataProblem
+from ..report.suppress import suppress_estimates
+from ..results import Estimate, MeasureResult
+from ..stats.intervals import (
+    cohens_dz,
+    mean_interval,
+    paired_mean_change,
+    standardized_mean_change,
+    wilson_interval,
+)
+from ..stats.linear import ancova, mixed_model_change
 
 __all__ = [
     "DEFAULT_CASENESS",
     "DEFAULT_RELIABLE_CHANGE",
     "SEVERITY_BANDS",
+    "SymptomsResult",
     "client_outcomes",
     "nhs_indicators",
     "options_from_params",
     "score_questionnaires",
     "severity_band",
+    "symptoms",
 ]
 
 DEFAULT_CASENESS: dict[str, int] = {"PHQ-9": 10, "GAD-7": 8}
@@ -399,3 +411,337 @@ def client_outcomes(questionnaires: pd.DataFrame, clients: pd.DataFrame, *,
     out = out.reset_index(drop=True)
     out.attrs["flow"] = list(prep.flow)
     return out
+
+
+# ------------------------------------------------------------------------------ measure
+@dataclass(frozen=True)
+class SymptomsResult(MeasureResult):
+    """Symptom change, reliable change and recovery.
+
+    Attributes
+    ----------
+    estimates
+        Per group (``intervention``, ``comparison``) and instrument prefix (``phq9_``,
+        ``gad7_``): ``baseline_mean``, ``last_mean``, ``mean_change`` (paired t interval),
+        ``effect_size_dz``, ``effect_size_baseline_sd``, ``reliable_improvement_rate``,
+        ``reliable_deterioration_rate`` (fixed thresholds), ``rci_improvement_rate`` (when a
+        reliability is given), the sensitivity analyses ``mean_change_locf`` and
+        ``mean_change_mixed``; combined NHS rates ``recovery_rate``,
+        ``reliable_improvement_rate``, ``reliable_recovery_rate``,
+        ``reliable_deterioration_rate`` (Wilson); ``started``, ``finished``, ``paired_n``,
+        ``completeness``; with a comparison group ``<p>_ancova_group_effect`` (group
+        ``all``). Small cells suppressed.
+    transitions
+        Severity band at the first × last score (intervention, paired): ``instrument``,
+        ``first_band``, ``last_band``, ``clients`` (raw counts: pass through
+        ``Column(count=True)``).
+    changes
+        Individual changes for the waterfall (intervention, paired; no identifiers, sorted):
+        ``instrument``, ``change``, ``band`` (``improved`` / ``no_reliable_change`` /
+        ``deteriorated`` by the fixed thresholds). Internal audience only.
+    trajectory
+        Mean score by session with the t interval (intervention, occasions with ≥
+        ``min_cell`` scores): ``instrument``, ``session``, ``n``, ``mean``, ``ci_low``,
+        ``ci_high``.
+    sensitivity
+        Complete case vs LOCF vs mixed model side by side: ``group``, ``instrument``,
+        ``analysis``, ``n``, ``estimate``, ``ci_low``, ``ci_high``.
+    baseline
+        Baseline mean of completers (paired) and non-completers: ``group``,
+        ``instrument``, ``completed``, ``n``, ``mean``, ``ci_low``, ``ci_high``
+        (suppressed below ``min_cell``).
+    flow
+        Counted steps and exclusions (Finnish ``step``, ``n``).
+    settings
+        Options used.
+    """
+
+    measure = "symptoms"
+    title_fi = "Masennus- ja ahdistusoireet (PHQ-9, GAD-7)"
+    transitions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    baseline: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flow: tuple[dict[str, Any], ...] = ()
+    settings: dict[str, Any] = field(default_factory=dict)
+    instruments: tuple[str, ...] = ()
+    has_comparison: bool = False
+    n_started: int = 0
+    n_paired: int = 0
+    smallest_group: int = 0
+
+    def flow_exclusions(self) -> dict[str, int]:
+        """Starters not analysed by reason, for ``data.set_analysed("clients", …)``."""
+        c = {f["step"]: f["n"] for f in self.flow}
+        started = c.get("asiakkaita, joilla vähintään yksi pistemäärä (aloittaneet)", 0)
+        finished = c.get(f"hoitojakso päättynyt (vähintään {self.settings.get('min_sessions')} käyntiä)", 0)
+        paired = c.get("parilliset pisteet (ensimmäinen ja viimeinen)", 0)
+        out = {}
+        if started - finished:
+            out["hoitojakso kesken tai keskeytyi (alle vaaditun käyntimäärän)"] = started - finished
+        if finished - paired:
+            out["liian vähän pistemääriä jollakin mittarilla"] = finished - paired
+        return out
+
+
+def _prop(x: int, n: int, indicator: str, group: str, level: float, what: str) -> Estimate | None:
+    if n == 0:
+        return None
+    e = wilson_interval(int(x), int(n), level=level, indicator=indicator, group=group).to_estimate()
+    return e.with_(method=f"{what}; Wilsonin {level * 100:g} %:n luottamusväli")
+
+
+def _stat(fn, *args, **kwargs) -> Estimate | None:
+    try:
+        return fn(*args, **kwargs).to_estimate()
+    except (AnalysisError, ValueError):
+        return None
+
+
+def symptoms(
+    questionnaires: pd.DataFrame,
+    clients: pd.DataFrame,
+    *,
+    instruments: Sequence[str] = ("PHQ-9", "GAD-7"),
+    caseness: Mapping[str, int] | None = None,
+    reliable_change: Mapping[str, int] | None = None,
+    reliability: Mapping[str, float] | None = None,
+    max_missing_items: int = 0,
+    min_sessions: int = 2,
+    min_scores: int = 2,
+    mixed_followup_session: int | None = None,
+    level: float = 0.95,
+    min_cell: int = 5,
+) -> SymptomsResult:
+    """PHQ-9 / GAD-7 change, reliable change and NHS Talking Therapies recovery.
+
+    Parameters
+    ----------
+    questionnaires, clients
+        Contract tables (not modified); see :func:`client_outcomes`.
+    instruments, caseness, reliable_change, max_missing_items, min_sessions, min_scores
+        As in :func:`client_outcomes` (rules R1–R7 in the module docstring).
+    reliability
+        Test–retest reliability r per instrument for the Jacobson–Truax reliable change
+        index (``rci_improvement_rate``: RCI = change / (√2 · SD_pre · √(1 − r)) < −1.96,
+        SD_pre the sample's baseline SD); instruments without a value get no RCI row.
+    mixed_followup_session
+        Session whose mean the mixed model compares with the first session; ``None``:
+        the median last session of the paired clients (of each group).
+    level
+        Confidence level.
+    min_cell
+        Suppression threshold (estimates, trajectory points, baseline table).
+
+    Notes
+    -----
+    Missing-data sensitivity (per group and instrument): complete case = paired clients'
+    last − first (the main analysis); LOCF = every starter with a score, last available −
+    first (0 with one score); mixed model = random-intercept linear mixed model over every
+    session's score of every starter (REML, session as a factor,
+    :func:`evalkit.stats.linear.mixed_model_change`), change from the first session to
+    ``mixed_followup_session`` — valid if missing scores are missing at random given the
+    observed ones.
+
+    Raises
+    ------
+    DataError
+        Invalid questionnaire rows (see :func:`score_questionnaires`).
+    AnalysisError
+        No client with a score.
+    """
+    prep = _prepare(questionnaires, clients, instruments=instruments, caseness=caseness,
+                    reliable_change=reliable_change, max_missing_items=max_missing_items,
+                    min_sessions=min_sessions, min_scores=min_scores)
+    c, sc = prep.clients, prep.scores
+    if c.empty:
+        raise AnalysisError("symptoms: no client has a valid score of "
+                            f"{', '.join(prep.instruments)} (check instruments and max_missing_items)")
+    rel = dict(reliability or {})
+    groups = [g for g in ("intervention", "comparison") if (c["group"] == g).any()]
+    has_comp = "comparison" in groups and int(c.loc[c["group"] == "comparison", "paired"].sum()) > 0
+    est: list[Estimate] = []
+    sens: list[dict[str, Any]] = []
+    base_rows: list[dict[str, Any]] = []
+    for g in groups:
+        cg = c[c["group"] == g]
+        pg = cg[cg["paired"]]
+        est.append(Estimate("started", float(len(cg)), "persons", "asiakkaita, joilla vähintään yksi pistemäärä",
+                            n=len(cg), group=g))
+        est.append(Estimate("finished", float(cg["finished"].sum()), "persons",
+                            f"hoitojakso päättynyt (vähintään {min_sessions} käyntiä)", n=len(cg), group=g))
+        est.append(Estimate("paired_n", float(len(pg)), "persons",
+                            "parilliset pisteet: ensimmäinen ja viimeinen pistemäärä jokaisella mittarilla",
+                            n=len(cg), group=g))
+        est.append(_prop(len(pg), len(cg), "completeness", g, level,
+                         "osuus aloittaneista, joilla parilliset pisteet"))
+        # combined NHS rates (R6 denominators)
+        nhs = [("recovery_rate", "recovery", "toipuneet / parilliset jaksot, joissa oireet kliinisellä tasolla alussa"),
+               ("reliable_improvement_rate", "reliable_improvement",
+                "luotettavasti kohentuneet / parilliset jaksot (NHS Talking Therapies)"),
+               ("reliable_recovery_rate", "reliable_recovery",
+                "luotettavasti toipuneet / parilliset jaksot, joissa oireet kliinisellä tasolla alussa"),
+               ("reliable_deterioration_rate", "reliable_deterioration",
+                "luotettavasti heikentyneet / parilliset jaksot")]
+        for ind, col, what in nhs:
+            v = pg[col].dropna()
+            est.append(_prop(int(v.sum()), len(v), ind, g, level, what))
+        for inst in prep.instruments:
+            p = prefix(inst)
+            b, a = pg[f"{p}_first"].to_numpy(float), pg[f"{p}_last"].to_numpy(float)
+            rc = prep.reliable_change[inst]
+            if len(pg) >= 2:
+                est.append(_stat(mean_interval, b, level=level, indicator=f"{p}_baseline_mean", group=g))
+                est.append(_stat(mean_interval, a, level=level, indicator=f"{p}_last_mean", group=g))
+                est.append(_stat(paired_mean_change, b, a, level=level, indicator=f"{p}_mean_change", group=g))
+                est.append(_stat(cohens_dz, b, a, level=level, indicator=f"{p}_effect_size_dz", group=g))
+                est.append(_stat(standardized_mean_change, b, a, level=level,
+                                 indicator=f"{p}_effect_size_baseline_sd", group=g))
+            d = a - b
+            est.append(_prop(int((d <= -rc).sum()), len(d), f"{p}_reliable_improvement_rate", g, level,
+                             f"{inst}: lasku vähintään {rc} pistettä / parilliset jaksot"))
+            est.append(_prop(int((d >= rc).sum()), len(d), f"{p}_reliable_deterioration_rate", g, level,
+                             f"{inst}: nousu vähintään {rc} pistettä / parilliset jaksot"))
+            if inst in rel and len(b) >= 2:
+                sd = float(np.std(b, ddof=1))
+                sdiff = math.sqrt(2.0) * sd * math.sqrt(1.0 - float(rel[inst]))
+                if sdiff > 0:
+                    est.append(_prop(int((d / sdiff < -1.96).sum()), len(d), f"{p}_rci_improvement_rate", g, level,
+                                     f"{inst}: Jacobsonin–Truaxin RCI < −1,96 (r = {rel[inst]:g}, lähtötason "
+                                     f"keskihajonta {sd:.2f}) / parilliset jaksot"))
+            # missing-data sensitivity
+            cc = next((e for e in est if e and e.indicator == f"{p}_mean_change" and e.group == g), None)
+            sens.append(_sens_row(g, inst, "complete_case", cc))
+            has = cg[cg[f"{p}_n"] > 0]
+            locf = _stat(mean_interval, (has[f"{p}_last"] - has[f"{p}_first"]).to_numpy(float), level=level,
+                         indicator=f"{p}_mean_change_locf", group=g)
+            if locf is not None:
+                locf = locf.with_(method="viimeinen havainto siirretty eteenpäin (LOCF): kaikki aloittaneet, "
+                                         "viimeinen − ensimmäinen pistemäärä (yksi pistemäärä: muutos 0); "
+                                         f"t-jakaumaan perustuva {level * 100:g} %:n luottamusväli")
+                est.append(locf)
+            sens.append(_sens_row(g, inst, "locf", locf))
+            mixed = _mixed(sc, cg, pg, inst, mixed_followup_session, level, f"{p}_mean_change_mixed", g)
+            if mixed is not None:
+                est.append(mixed)
+            sens.append(_sens_row(g, inst, "mixed_model", mixed))
+            for done, sub in ((True, cg[cg["paired"]]), (False, cg[~cg["paired"]])):
+                x = sub[f"{p}_first"].dropna().to_numpy(float)
+                row = {"group": g, "instrument": inst, "completed": done, "n": len(x), "mean": np.nan,
+                       "ci_low": np.nan, "ci_high": np.nan}
+                if len(x) >= max(2, min_cell):
+                    m = mean_interval(x, level=level)
+                    row.update(mean=m.estimate, ci_low=m.ci_low, ci_high=m.ci_high)
+                base_rows.append(row)
+    if has_comp:
+        both = c[c["paired"]]
+        for inst in prep.instruments:
+            p = prefix(inst)
+            a = _stat(ancova, both[f"{p}_last"].to_numpy(float), both[f"{p}_first"].to_numpy(float),
+                      both["group"].to_numpy(), reference="comparison", level=level,
+                      indicator=f"{p}_ancova_group_effect", label="all")
+            if a is not None:
+                est.append(a.with_(method=f"{inst}: " + a.method + "; parilliset asiakkaat molemmista ryhmistä"))
+    est = [e for e in est if e is not None]
+    shown = suppress_estimates(est, min_cell)
+    ci = c[(c["group"] == "intervention") & c["paired"]]
+    return SymptomsResult(
+        estimates=tuple(shown),
+        transitions=_transitions(ci, prep.instruments),
+        changes=_changes(ci, prep.instruments, prep.reliable_change),
+        trajectory=_trajectory(sc[sc["group"] == "intervention"], prep.instruments, level, min_cell),
+        sensitivity=pd.DataFrame(sens, columns=["group", "instrument", "analysis", "n", "estimate", "ci_low",
+                                                "ci_high"]),
+        baseline=pd.DataFrame(base_rows, columns=["group", "instrument", "completed", "n", "mean", "ci_low",
+                                                  "ci_high"]),
+        flow=prep.flow,
+        settings={"instruments": list(prep.instruments), "caseness": prep.caseness,
+                  "reliable_change": prep.reliable_change, "reliability": rel,
+                  "max_missing_items": max_missing_items, "min_sessions": min_sessions, "min_scores": min_scores,
+                  "mixed_followup_session": mixed_followup_session, "level": level, "min_cell": min_cell},
+        instruments=prep.instruments, has_comparison=has_comp, n_started=len(c),
+        n_paired=int(c["paired"].sum()),
+        smallest_group=int(min(c[c["group"] == g]["paired"].sum() for g in groups)),
+    )
+
+
+def _sens_row(group: str, inst: str, analysis: str, e: Estimate | None) -> dict[str, Any]:
+    return {"group": group, "instrument": inst, "analysis": analysis,
+            "n": None if e is None else e.n, "estimate": None if e is None else e.estimate,
+            "ci_low": None if e is None else e.ci_low, "ci_high": None if e is None else e.ci_high}
+
+
+def _occasions(rows: pd.DataFrame) -> pd.Series:
+    """Session number, or the date's rank within the client where the session is empty."""
+    rank = rows.groupby("client_id")["date"].rank(method="dense")
+    return rows["occasion"].where(rows["occasion"].notna(), rank).astype(float)
+
+
+def _mixed(sc: pd.DataFrame, cg: pd.DataFrame, pg: pd.DataFrame, inst: str, followup: int | None,
+           level: float, indicator: str, group: str) -> Estimate | None:
+    rows = sc[(sc["instrument"] == inst) & sc["score"].notna() & sc["client_id"].isin(cg["client_id"])].copy()
+    if rows.empty:
+        return None
+    rows["time"] = _occasions(rows)
+    rows = rows.drop_duplicates(["client_id", "time"], keep="last")
+    levels = sorted(rows["time"].unique())
+    if len(levels) < 2:
+        return None
+    if followup is None:
+        last = rows[rows["client_id"].isin(pg["client_id"])].groupby("client_id")["time"].max()
+        if last.empty:
+            return None
+        target = float(np.floor(np.median(last)))
+        followup_level = max(v for v in levels if v <= target) if any(v <= target for v in levels) else levels[-1]
+    else:
+        followup_level = float(followup)
+    if followup_level == levels[0] or followup_level not in levels:
+        return None
+    e = _stat(mixed_model_change, rows, client="client_id", time="time", score="score", baseline=levels[0],
+              followup=followup_level, level=level, indicator=indicator, group=group)
+    if e is None:
+        return None
+    return e.with_(method=f"{inst}: lineaarinen sekamalli kaikista käyntikerroista (satunnainen vakio "
+                          f"asiakkaittain, REML, käyntikerta luokkamuuttujana), muutos käynniltä "
+                          f"{levels[0]:g} käynnille {followup_level:g}; {level * 100:g} %:n Wald-luottamusväli")
+
+
+def _transitions(paired: pd.DataFrame, instruments: Sequence[str]) -> pd.DataFrame:
+    rows = []
+    for inst in instruments:
+        p = prefix(inst)
+        labels = [b for _, b in SEVERITY_BANDS[inst]]
+        first = paired[f"{p}_first"].map(lambda s, i=inst: severity_band(s, i))
+        last = paired[f"{p}_last"].map(lambda s, i=inst: severity_band(s, i))
+        for fb in labels:
+            for lb in labels:
+                rows.append({"instrument": inst, "first_band": fb, "last_band": lb,
+                             "clients": int(((first == fb) & (last == lb)).sum())})
+    return pd.DataFrame(rows, columns=["instrument", "first_band", "last_band", "clients"])
+
+
+def _changes(paired: pd.DataFrame, instruments: Sequence[str], rc: Mapping[str, int]) -> pd.DataFrame:
+    parts = []
+    for inst in instruments:
+        d = np.sort(paired[f"{prefix(inst)}_change"].dropna().to_numpy(float))
+        band = np.where(d <= -rc[inst], "improved", np.where(d >= rc[inst], "deteriorated", "no_reliable_change"))
+        parts.append(pd.DataFrame({"instrument": inst, "change": d, "band": band}))
+    return (pd.concat(parts, ignore_index=True) if parts
+            else pd.DataFrame(columns=["instrument", "change", "band"]))
+
+
+def _trajectory(sc: pd.DataFrame, instruments: Sequence[str], level: float, min_cell: int) -> pd.DataFrame:
+    rows = []
+    valid = sc[sc["score"].notna()].copy()
+    if not valid.empty:
+        valid["time"] = _occasions(valid)
+    for inst in instruments:
+        sub = valid[valid["instrument"] == inst] if not valid.empty else valid
+        for t, g in sub.groupby("time", sort=True):
+            if len(g) < max(2, min_cell):
+                continue
+            m = mean_interval(g["score"].to_numpy(float), level=level)
+            rows.append({"instrument": inst, "session": int(t), "n": len(g), "mean": m.estimate,
+                         "ci_low": m.ci_low, "ci_high": m.ci_high})
+    return pd.DataFrame(rows, columns=["instrument", "session", "n", "mean", "ci_low", "ci_high"])
