@@ -13,6 +13,7 @@ from .errors import AnalysisError, DataError, EvalkitError, ParamsError, Privacy
 from .measures.employment import EmploymentResult, client_outcomes, employment_outcomes
 from .measures.fidelity import FidelityResult, fidelity_reviews
 from .measures.reach import ReachResult, reach
+from .measures.symptoms import SymptomsResult, symptoms
 from .measures.visits import VisitsResult, visits
 from .measures.waiting import WaitingResult, waiting_times
 from .params import Params, load_params
@@ -37,6 +38,7 @@ __all__ = [
     "ReachResult",
     "VisitsResult",
     "Section",
+    "SymptomsResult",
     "WaitingResult",
     "__version__",
     "client_outcomes",
@@ -46,6 +48,7 @@ __all__ = [
     "load_tables",
     "open_model",
     "reach",
+    "symptoms",
     "visits",
     "waiting_times",
 ]

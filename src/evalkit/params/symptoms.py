@@ -31,3 +31,8 @@ class SymptomsOptions(Strict):
     )
     min_sessions: int = Field(2, ge=1, description="sessions needed for a finished course")
     min_scores: int = Field(2, ge=2, description="scores needed for a paired first–last comparison")
+    mixed_followup_session: int | None = Field(
+        None, ge=1,
+        description="session whose mean the mixed-model sensitivity analysis compares with the first session; "
+        "empty = the median last session of the paired clients",
+    )
