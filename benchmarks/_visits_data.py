@@ -1,0 +1,175 @@
+"""Synthetic visits and clients for the scale benchmarks (issues 3, 5 and 11).
+
+Files go to ``benchmarks/.work/`` (git-ignored) and are reused when present; a file is
+written under a temporary name and renamed when complete, so an interrupted run never
+leaves a half-written file that would be reused.
+
+The data are deterministic without a random generator: every value is an integer hash of
+the row number (multiplicative hashing modulo the prime 4 294 967 291), so DuckDB writes
+the same rows in any version and with any number of threads, streaming, in bounded memory
+(even 100 million rows). ``rows // 100`` clients (at least 1 000) share the visits evenly;
+half are comparison clients; every 20th client has no index date; index dates are spread
+over 2022–2024 and visit dates over the data window 2021-01-01 – 2025-12-31. Every visit
+belongs to a known client, so the data contract loader accepts every row.
+
+Each case of a benchmark runs in a child process (:func:`run_case`) so that its peak
+resident memory is its own (``wait4`` rusage), optionally under an address-space limit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work"
+DATA_START = "2021-01-01"
+DATA_CUTOFF = "2025-12-31"
+DAYS = 1826  # 2021-01-01 … 2025-12-31
+SERVICES = ("psychiatry", "primary_care", "emergency", "social_work", "dental")
+PROFESSIONALS = ("nurse", "physician", "psychologist", "social_worker", "physiotherapist")
+CONTACT_TYPES = ("visit", "phone", "remote", "home")
+#: the panel benchmarks keep these services (a filter as in params)
+KEPT_SERVICES = ("psychiatry", "primary_care")
+PRE = (-365, -1)
+POST = (0, 364)
+_P = 4294967291  # largest prime below 2**32
+
+
+def label(rows: int) -> str:
+    """1000000 → '1M', 100000 → '100k'."""
+    for unit, div in (("M", 1_000_000), ("k", 1_000)):
+        if rows >= div and rows % div == 0:
+            return f"{rows // div}{unit}"
+    return str(rows)
+
+
+def n_clients(rows: int) -> int:
+    return max(1_000, rows // 100)
+
+
+def clients_frame(rows: int) -> pd.DataFrame:
+    """The clients table of a visits file of ``rows`` rows (contract column names)."""
+    import numpy as np
+
+    k = np.arange(n_clients(rows), dtype=np.int64)
+    index = pd.Timestamp("2022-01-01") + pd.to_timedelta((k * 7919) % 1095, unit="D")
+    return pd.DataFrame({
+        "client_id": [f"C{i:07d}" for i in k],
+        "group": np.where(k % 2 == 1, "comparison", "intervention"),
+        "index_date": pd.Series(index).where(k % 20 != 0),
+        "birth_year": 1950 + (k * 31) % 50,
+    })
+
+
+def _lit(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(f"'{v}'" for v in values) + "]"
+
+
+def visits_sql(rows: int) -> str:
+    """SELECT of ``rows`` synthetic visits: client_id, date (DATE), service, professional,
+    contact_type."""
+    h1 = f"((range::UBIGINT * 2654435761 + 97) % {_P})"
+    h2 = f"(({h1} * 40503 + 12345) % {_P})"
+    h3 = f"(({h2} * 40503 + 7) % {_P})"
+    return f"""
+        SELECT 'C' || lpad(CAST({h1} % {n_clients(rows)} AS VARCHAR), 7, '0') AS client_id,
+               DATE '{DATA_START}' + CAST({h2} % {DAYS} AS INTEGER) AS date,
+               {_lit(SERVICES)}[CAST({h3} % 5 AS INTEGER) + 1] AS service,
+               {_lit(PROFESSIONALS)}[CAST(({h3} // 5) % 5 AS INTEGER) + 1] AS professional,
+               {_lit(CONTACT_TYPES)}[CAST(({h3} // 25) % 4 AS INTEGER) + 1] AS contact_type
+        FROM range({rows})"""
+
+
+@dataclass(frozen=True)
+class Files:
+    rows: int
+    clients: Path
+    csv: Path
+    parquet: Path
+
+    def visits(self, fmt: str) -> Path:
+        return self.csv if fmt == "csv" else self.parquet
+
+
+def ensure(rows: int, formats: tuple[str, ...] = ("csv", "parquet")) -> Files:
+    """Write (or reuse) the clients CSV and the visits files of ``rows`` rows."""
+    import duckdb
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    lab = label(rows)
+    files = Files(rows, WORK / f"clients_{lab}.csv", WORK / f"visits_{lab}.csv", WORK / f"visits_{lab}.parquet")
+    if not files.clients.exists():
+        tmp = files.clients.with_suffix(".tmp")
+        clients_frame(rows).to_csv(tmp, index=False, date_format="%Y-%m-%d")
+        tmp.rename(files.clients)
+    con = duckdb.connect()
+    con.execute(f"SET temp_directory = '{WORK / 'duckdb_tmp'}'")
+    if not files.parquet.exists():
+        t0 = time.perf_counter()
+        tmp = files.parquet.with_suffix(".tmp")
+        con.execute(f"COPY ({visits_sql(rows)}) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)")
+        tmp.rename(files.parquet)
+        print(f"   wrote {files.parquet.name} in {time.perf_counter() - t0:.0f} s", flush=True)
+    if "csv" in formats and not files.csv.exists():
+        t0 = time.perf_counter()
+        tmp = files.csv.with_suffix(".tmp")
+        con.execute(f"COPY (SELECT * FROM read_parquet('{files.parquet}')) TO '{tmp}' "
+                    "(FORMAT csv, HEADER, DATEFORMAT '%Y-%m-%d')")
+        tmp.rename(files.csv)
+        print(f"   wrote {files.csv.name} in {time.perf_counter() - t0:.0f} s", flush=True)
+    con.close()
+    return files
+
+
+def size_mib(path: Path) -> float:
+    return path.stat().st_size / 1024**2
+
+
+# --------------------------------------------------------------------------------------
+# one case per child process
+# --------------------------------------------------------------------------------------
+
+
+def rss_peak_mib() -> float:
+    """Peak resident memory of this process so far (MiB; Linux ``ru_maxrss`` is in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_report(seconds: float, setup_peak_mib: float, **extra: object) -> None:
+    """Called in the child at the end of its case: print the line the parent parses (wall
+    time of the work, peak RSS of the whole process, and the peak before the work began —
+    interpreter, imports, the clients table)."""
+    print("CASE " + json.dumps({"seconds": seconds, "peak_mib": rss_peak_mib(),
+                                "setup_peak_mib": setup_peak_mib, **extra}), flush=True)
+
+
+def run_case(script: Path, args: list[str], *, address_limit: int | None = None) -> dict:
+    """Run ``script --case args...`` in a child process and return its report and exit
+    status. ``address_limit`` (bytes) sets RLIMIT_AS (virtual address space) in the child
+    before it starts, so any allocation beyond it fails there."""
+    def limit() -> None:
+        if address_limit is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (address_limit, address_limit))
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent / "src"), env.get("PYTHONPATH")]))
+    proc = subprocess.run([sys.executable, str(script), "--case", *args], capture_output=True, text=True,
+                          env=env, preexec_fn=limit, check=False)
+    report: dict = {"status": "ok" if proc.returncode == 0 else f"exit {proc.returncode}"}
+    for line in proc.stdout.splitlines():
+        if line.startswith("CASE "):
+            report.update(json.loads(line[5:]))
+    if proc.returncode != 0:
+        tail = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()][-2:]
+        report["error"] = " | ".join(tail)[-300:]
+        print(proc.stderr[-3000:], file=sys.stderr, flush=True)
+    return report
