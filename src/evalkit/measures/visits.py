@@ -295,6 +295,8 @@ def _visit_columns(rel: duckdb.DuckDBPyRelation, *, filters: Mapping[str, Sequen
     value_expr = f"CAST({_ident(value)} AS DOUBLE)" if value is not None else "CAST(NULL AS DOUBLE)"
     return {"date": date_expr, "n": count_expr, "value": value_expr,
             "kept": " AND ".join(f"COALESCE({k}, FALSE)" for k in kept) if kept else "TRUE",
+            # the same as a WHERE condition (NULL drops the row as FALSE does; pushable into the scan)
+            "kept_where": " AND ".join(kept) if kept else "TRUE",
             "has_n": "n" in types}
 
 
@@ -395,6 +397,7 @@ def visits_panel(
     started = cl["index_date"].notna()
     idx = cl["index_date"]
     _evalkit_clients = pd.DataFrame({  # also read by DuckDB (replacement scan)
+        "k": np.arange(len(cl), dtype=np.int64),
         "client_id": cl["client_id"],
         "started": started,
         "pre_from": (idx + pd.to_timedelta(pre_w[0], unit="D")),
@@ -404,48 +407,7 @@ def visits_panel(
         "post_to": (idx + pd.to_timedelta(post_w[1], unit="D")).where(
             idx + pd.to_timedelta(post_w[1], unit="D") <= cl["followup_end"], cl["followup_end"]),
     })
-    lower = start or _FAR_PAST
-    sql = f"""
-        WITH v AS (
-            SELECT CAST(client_id AS VARCHAR) AS cid, {cols['date']} AS d, {cols['n']} AS n,
-                   {cols['value']} AS val, {cols['kept']} AS kept,
-                   "date" IS NULL OR TRIM(CAST("date" AS VARCHAR)) = '' AS no_date
-            FROM visits_src
-        ), c AS (
-            SELECT client_id, started, CAST(pre_from AS DATE) AS pre_from, CAST(pre_to AS DATE) AS pre_to,
-                   CAST(post_from AS DATE) AS post_from, CAST(post_to AS DATE) AS post_to
-            FROM _evalkit_clients
-        ), j AS (
-            SELECT v.*, c.client_id IS NOT NULL AS known, c.started,
-                CASE
-                    WHEN v.d IS NULL OR NOT v.kept OR c.client_id IS NULL OR NOT c.started THEN NULL
-                    WHEN v.d < DATE '{lower.isoformat()}' THEN NULL
-                    WHEN v.d BETWEEN c.pre_from AND c.pre_to THEN 'pre'
-                    WHEN v.d BETWEEN c.post_from AND c.post_to THEN 'post'
-                END AS period
-            FROM v LEFT JOIN c ON v.cid = c.client_id
-        )
-        SELECT
-            CASE WHEN d IS NOT NULL AND kept AND known AND started THEN cid END AS client_id,
-            CASE
-                WHEN d IS NULL THEN 'bad_date'
-                WHEN NOT kept THEN 'filtered_out'
-                WHEN NOT known THEN 'orphan'
-                WHEN NOT started THEN 'client_not_analysed'
-                WHEN period IS NULL THEN 'outside_windows'
-                ELSE period
-            END AS step,
-            count(*) AS rows,
-            sum(n) AS visits,
-            sum(val * n) AS value,
-            count(*) FILTER (WHERE n IS NULL OR n < 0) AS bad_n,
-            count(*) FILTER (WHERE val IS NULL AND period IS NOT NULL) AS missing_value,
-            count(*) FILTER (WHERE no_date) AS no_date,
-            min(d) AS first_date
-        FROM j
-        GROUP BY ALL
-    """
-    agg = rel.query("visits_src", sql).df()
+    agg = _aggregate_visits(rel, cols, _evalkit_clients, lower=start or _FAR_PAST)
     _check_visit_rows(rel, agg, cols, value=value)
 
     # data start: given, or the earliest readable visit date
@@ -479,39 +441,38 @@ def visits_panel(
             f"({', '.join(f'{r}: {int((reason == r).sum())}' for r in CLIENT_REASONS)})")
 
     # visit counts into the panel (visits of excluded clients move to client_not_analysed)
-    keep_ids = set(win.loc[analysed, "client_id"])
-    of_client = agg["client_id"].notna()
-    dropped = agg[of_client & ~agg["client_id"].isin(keep_ids)]
-    counted = agg[agg["step"].isin(["pre", "post"]) & agg["client_id"].isin(keep_ids)]
-    base = win.loc[analysed, ["client_id", "group", "index_date"]].reset_index(drop=True)
-    rows = []
-    for period, expo in (("pre", expo_pre), ("post", expo_post)):
-        part = base[["client_id", "group"]].copy()
-        part["period"] = period
-        part["exposure_days"] = expo[analysed].to_numpy()
-        rows.append(part)
-    frame = pd.concat(rows, ignore_index=True)
-    got = counted.rename(columns={"step": "period"})[["client_id", "period", "visits", "value"]]
-    frame = frame.merge(got, on=["client_id", "period"], how="left", validate="one_to_one")
-    frame["visits"] = frame["visits"].fillna(0).astype("int64")
+    # (by the clients' row position k: integer arrays instead of joins on the id text)
+    an = analysed.to_numpy(dtype=bool)
+    ak = agg["k"].to_numpy()
+    has_k = ak >= 0
+    of_analysed = np.zeros(len(agg), dtype=bool)
+    of_analysed[has_k] = an[ak[has_k]]
+    dropped = agg[has_k & ~of_analysed]
+    base = win.loc[analysed, ["client_id", "group", "index_date"]].sort_values("client_id", kind="mergesort")
+    pos = base.index.to_numpy()  # k of the analysed clients, in client_id order
+    base = base.reset_index(drop=True)
+    per_period = {}
+    for period in ("pre", "post"):
+        hit = of_analysed & (agg["step"] == period).to_numpy()
+        visits_k = np.zeros(len(win), dtype=np.int64)
+        visits_k[ak[hit]] = agg["visits"].to_numpy()[hit]
+        value_k = np.zeros(len(win), dtype=float)
+        value_k[ak[hit]] = agg["value"].to_numpy()[hit]
+        per_period[period] = (visits_k[pos], value_k[pos])
+    m = len(pos)
+    frame = base.loc[np.repeat(np.arange(m), 2), ["client_id", "group"]].reset_index(drop=True)
+    frame["period"] = pd.Series(["pre", "post"] * m, dtype=frame["group"].dtype)
+    frame["visits"] = np.column_stack([per_period["pre"][0], per_period["post"][0]]).ravel()
+    frame["exposure_days"] = np.column_stack([expo_pre.to_numpy()[pos], expo_post.to_numpy()[pos]]).ravel().astype("int64")
     if value is not None:
-        frame["value"] = frame["value"].fillna(0.0).astype(float)
-        frame = frame[["client_id", "group", "period", "visits", "exposure_days", "value"]]
-    else:
-        frame = frame[["client_id", "group", "period", "visits", "exposure_days"]]
-    frame["exposure_days"] = frame["exposure_days"].astype("int64")
-    frame = frame.sort_values(["client_id", "period"], key=_period_key, kind="mergesort",
-                              ignore_index=True)
+        frame["value"] = np.column_stack([per_period["pre"][1], per_period["post"][1]]).ravel()
 
     flow = _visit_flow(agg, dropped)
     exclusions = (pd.DataFrame({"reason": reason[~analysed], "group": win.loc[~analysed, "group"]})
                   .groupby(["reason", "group"], sort=False).size().rename("clients").reset_index())
     exclusions["order"] = exclusions["reason"].map({r: i for i, r in enumerate(CLIENT_REASONS)})
     exclusions = exclusions.sort_values(["order", "group"]).drop(columns="order").reset_index(drop=True)
-    analysed_clients = base.assign(
-        observed_from=s,
-        observed_to=win.loc[analysed, "followup_end"].to_numpy(),
-    ).sort_values("client_id", ignore_index=True)
+    analysed_clients = base.assign(observed_from=s, observed_to=win["followup_end"].to_numpy()[pos])
     censored = {
         "pre_by_data_start": int((win.loc[analysed, "pre_from"] < s).sum()),
         "post_by_followup": int(
@@ -522,12 +483,6 @@ def visits_panel(
                        censored=censored, pre_window=pre_w, post_window=post_w, washout=int(washout),
                        data_start=start, data_cutoff=cutoff, data_start_inferred=inferred,
                        filters=filters, value=value)
-
-
-def _period_key(col: pd.Series) -> pd.Series:
-    if col.name == "period":
-        return col.map({"pre": 0, "post": 1})
-    return col
 
 
 def _visit_flow(agg: pd.DataFrame, dropped: pd.DataFrame) -> pd.DataFrame:
@@ -548,6 +503,87 @@ def _visit_flow(agg: pd.DataFrame, dropped: pd.DataFrame) -> pd.DataFrame:
     flow["rows"] = flow["rows"].astype("int64")
     flow["visits"] = flow["visits"].astype("int64")
     return flow
+
+
+#: visit steps of the per-client pass, by the code the SQL gives them
+_STEP_CODES = ("orphan", "client_not_analysed", "outside_windows", "pre", "post")
+
+
+def _aggregate_visits(rel: duckdb.DuckDBPyRelation, cols: dict[str, Any], clients: pd.DataFrame, *,
+                      lower: date) -> pd.DataFrame:
+    """Visit rows by (client, step) — ``k`` (the client's row in ``clients``, −1 for none),
+    ``step``, ``rows``, ``visits``, ``value``,
+    ``bad_n``, ``missing_value``, ``first_date`` — in two scans of the relation.
+
+    1. Every row: counts of rows without a readable date (``bad_date``) and rows the
+       filters leave out (``filtered_out``), bad ``n`` values and the earliest date. Only
+       the date, filter and count columns are read.
+    2. Dated rows that pass the filters (the filter is a WHERE the scan can push down):
+       joined to the clients' windows and counted per client (the integer key ``k``, not
+       the id text) and step. ``k`` is set for ``outside_windows``/``pre``/``post`` rows of
+       started clients (needed to move the visits of excluded clients later) and −1 for
+       ``orphan`` and ``client_not_analysed``.
+
+    Splitting the scan lets the join and the per-client grouping see only the rows they
+    are about (about as much work as a bare group-by with the same filter); the first scan
+    is a plain aggregate. ``clients`` (``k`` = row position, ``client_id``, ``started`` and
+    the window dates) is read by DuckDB's replacement scan.
+    """
+    _evalkit_clients = clients  # read by DuckDB
+    kept_where = cols["kept_where"]
+    side = rel.query("visits_src", f"""
+        WITH v AS (SELECT {cols['date']} AS d, {cols['n']} AS n, {cols['kept']} AS kept FROM visits_src)
+        SELECT count(*) FILTER (WHERE d IS NULL) AS bad_rows, sum(n) FILTER (WHERE d IS NULL) AS bad_visits,
+               count(*) FILTER (WHERE d IS NOT NULL AND NOT kept) AS out_rows,
+               sum(n) FILTER (WHERE d IS NOT NULL AND NOT kept) AS out_visits,
+               count(*) FILTER (WHERE n IS NULL OR n < 0) AS bad_n,
+               min(d) AS first_date
+        FROM v""").fetchall()[0]
+    bad_rows, bad_visits, out_rows, out_visits, bad_n, first_date = side
+    main = rel.query("visits_src", f"""
+        WITH v AS (
+            SELECT CAST(client_id AS VARCHAR) AS cid, {cols['date']} AS d, {cols['n']} AS n,
+                   {cols['value']} AS val
+            FROM visits_src WHERE {kept_where}
+        ), c AS (
+            SELECT k, client_id, started, CAST(pre_from AS DATE) AS pre_from, CAST(pre_to AS DATE) AS pre_to,
+                   CAST(post_from AS DATE) AS post_from, CAST(post_to AS DATE) AS post_to
+            FROM _evalkit_clients
+        ), j AS (
+            SELECT c.k, v.n, v.val,
+                CASE
+                    WHEN c.k IS NULL THEN 0
+                    WHEN NOT c.started THEN 1
+                    WHEN v.d < DATE '{lower.isoformat()}' THEN 2
+                    WHEN v.d BETWEEN c.pre_from AND c.pre_to THEN 3
+                    WHEN v.d BETWEEN c.post_from AND c.post_to THEN 4
+                    ELSE 2
+                END AS s
+            FROM v LEFT JOIN c ON v.cid = c.client_id
+            WHERE v.d IS NOT NULL
+        )
+        SELECT CASE WHEN s >= 2 THEN k END AS k, s, count(*) AS rows, sum(n) AS visits,
+               sum(val * n) AS value, count(*) FILTER (WHERE val IS NULL AND s >= 3) AS missing_value
+        FROM j
+        GROUP BY ALL""").df()
+    steps = ["bad_date", "filtered_out", *_STEP_CODES]
+    per_client = pd.DataFrame({
+        "k": main["k"].fillna(-1).astype("int64").to_numpy(),
+        "step": pd.Categorical.from_codes(main["s"].astype("int64").to_numpy() + 2, categories=steps),
+        "rows": main["rows"].astype("int64"),
+        "visits": main["visits"].fillna(0).astype("int64"),  # NULL only with a bad n (raised next)
+        "value": main["value"].astype(float),
+        "bad_n": 0,
+        "missing_value": main["missing_value"].astype("int64"),
+        "first_date": pd.NaT,
+    })
+    totals = pd.DataFrame({
+        "k": [-1, -1], "step": pd.Categorical.from_codes([0, 1], categories=steps),
+        "rows": [int(bad_rows or 0), int(out_rows or 0)], "visits": [int(bad_visits or 0), int(out_visits or 0)],
+        "value": [np.nan, np.nan], "bad_n": [int(bad_n or 0), 0], "missing_value": [0, 0],
+        "first_date": [pd.Timestamp(first_date) if first_date is not None else pd.NaT, pd.NaT],
+    })
+    return pd.concat([totals, per_client], ignore_index=True)
 
 
 def _check_visit_rows(rel: duckdb.DuckDBPyRelation, agg: pd.DataFrame, cols: dict[str, Any], *,
