@@ -113,6 +113,7 @@ def ensure(rows: int, formats: tuple[str, ...] = ("csv", "parquet")) -> Files:
         tmp.rename(files.clients)
     con = duckdb.connect()
     con.execute(f"SET temp_directory = '{WORK / 'duckdb_tmp'}'")
+    con.execute("SET enable_progress_bar = false")
     if not files.parquet.exists():
         t0 = time.perf_counter()
         tmp = files.parquet.with_suffix(".tmp")
