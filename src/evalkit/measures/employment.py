@@ -424,6 +424,18 @@ class EmploymentResult(MeasureResult):
     def has_comparison(self) -> bool:
         return "comparison" in self.groups
 
+    def funnel_table(self, *, min_cell: int, group: str = "intervention", language: str = "fi") -> pd.DataFrame:
+        """The funnel of one group for a report table: ``stage`` as a label, ``n`` and the two
+        shares; the shares of a stage with 1 … ``min_cell`` − 1 people are blanked (the count
+        itself is suppressed by the table's ``count`` column)."""
+        from ..report.i18n import label
+
+        f = self.funnel[self.funnel["group"] == group].copy()
+        small = (f["n"] > 0) & (f["n"] < min_cell)
+        f.loc[small, ["share_of_referred", "share_of_enrolled"]] = math.nan
+        f["stage"] = [label(f"employment.stages.{s}", language) for s in f["stage"]]
+        return f.reset_index(drop=True)
+
 
 def options_from_params(params: Any) -> dict[str, Any]:
     """Keyword arguments of :func:`employment_outcomes` from a model's :class:`evalkit.params.Params`."""

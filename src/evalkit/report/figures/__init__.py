@@ -1,11 +1,21 @@
 """Report figures: one module per measure; ``figures.common`` holds style and axis helpers."""
 
 from .common import locale_axis, style
+from .employment import (
+    employment_benchmark_chart,
+    employment_curve_chart,
+    employment_funnel_chart,
+    fidelity_profile_chart,
+)
 from .reach import reach_chart
 from .visits import visits_its_chart, visits_rate_chart, visits_relative_month_chart
 from .waiting import monthly_share_by_site, waiting_distribution, waiting_its_chart
 
 __all__ = [
+    "employment_benchmark_chart",
+    "employment_curve_chart",
+    "employment_funnel_chart",
+    "fidelity_profile_chart",
     "locale_axis",
     "monthly_share_by_site",
     "reach_chart",

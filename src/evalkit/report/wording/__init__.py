@@ -5,6 +5,13 @@ live in ``wording.common``.
 """
 
 from .common import Claim, causal_phrases, change_claim, evidence_level, level_claim
+from .employment import (
+    employment_limitations,
+    employment_methods,
+    employment_narrative,
+    fidelity_item_label,
+    fidelity_narrative,
+)
 from .reach import reach_labels, reach_methods, reach_narrative, reach_subject
 from .visits import visits_limitations, visits_methods, visits_narrative
 from .waiting import waiting_methods, waiting_narrative
@@ -13,7 +20,12 @@ __all__ = [
     "Claim",
     "causal_phrases",
     "change_claim",
+    "employment_limitations",
+    "employment_methods",
+    "employment_narrative",
     "evidence_level",
+    "fidelity_item_label",
+    "fidelity_narrative",
     "level_claim",
     "reach_labels",
     "reach_methods",
