@@ -307,6 +307,10 @@ def test_ips_demo_truth(demo_data) -> None:
     assert (prog.numerator, prog.n) == (41, 73) and round(prog.estimate * 100) == 56
     assert res.get("fidelity_total").estimate == truth[("ips", "employment", "fidelity_total", "all")]["value"] == 108
     assert res.fidelity.latest["band"] == "good"
+    # 3 of 73 employed by day 90: the Kaplan–Meier share is suppressed at source (no numerator to suppress by)
+    e90 = res.get("employed_by_90d", "intervention")
+    assert e90.suppressed and e90.estimate is None
+    assert not res.get("employed_by_365d", "intervention").suppressed
     for ind, key in (("risk_ratio", "employed_risk_ratio"), ("risk_difference", "employed_risk_difference")):
         e = res.get(ind)
         assert e.ci_low < truth[("ips", "employment", key, "all")]["value"] < e.ci_high, ind

@@ -46,3 +46,12 @@ def test_no_single_suppressed_cell_can_be_derived_from_the_total(cells, k) -> No
         if 0 < cells[i] < k:
             assert flags[i]
     assert len(hidden) != 1 or all(cells[j] == 0 for j in range(len(cells)) if not flags[j])
+
+
+def test_numbers_glued_to_letters_are_labels_not_counts() -> None:
+    from evalkit.report.suppress import find_small_counts
+
+    # a key-figures table cell "M1" (method note) followed by a label starting with a people word
+    assert find_small_counts("M1\nTyöllistyneiden osuus", 5) == []
+    assert find_small_counts("F20 asiakkaat", 5) == []
+    assert [h.kind for h in find_small_counts("3 työllistyi", 5)] == ["people"]

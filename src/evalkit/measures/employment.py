@@ -465,16 +465,27 @@ def _episode_flow(clients: pd.DataFrame, employment: pd.DataFrame, out: pd.DataF
     return used, {k: v for k, v in excluded.items() if v}
 
 
-def _km_rows(o: pd.DataFrame, group: str, milestones: Sequence[int], level: float,
+def _km_rows(o: pd.DataFrame, group: str, milestones: Sequence[int], level: float, min_cell: int,
              notes: list[str]) -> list[Estimate]:
+    """KM median and ``employed_by_<d>d``. A share by ``d`` is suppressed here when the people
+    employed by then, or its implied count ``round(share × n)`` or the complement of either,
+    lie between 1 and ``min_cell`` − 1 (the row carries no numerator, so output suppression
+    could not see it)."""
     rows = [median_survival(o["time"], o["event"], level=level, indicator="days_to_first_job_median",
                             group=group).to_estimate()]
+    n = len(o)
     for d in milestones:
         try:
-            rows.append(cumulative_incidence_at(o["time"], o["event"], d, level=level,
-                                                indicator=f"employed_by_{d}d", group=group).to_estimate())
+            e = cumulative_incidence_at(o["time"], o["event"], d, level=level, indicator=f"employed_by_{d}d",
+                                        group=group).to_estimate()
         except AnalysisError:
             notes.append(f"employed_by_{d}d ({group}): seuranta ei ulotu {d} päivään")
+            continue
+        events = int((o["event"] & (o["time"] <= d)).sum())
+        implied = round((e.estimate or 0.0) * n)
+        if any(0 < k < min_cell for k in (events, n - events, implied, n - implied)) or n < min_cell:
+            e = e.with_(estimate=None, ci_low=None, ci_high=None, suppressed=True)
+        rows.append(e)
     return rows
 
 
@@ -551,7 +562,8 @@ def employment_outcomes(
     level
         Confidence level.
     min_cell
-        Curves are cut where fewer remain at risk. (Estimates are suppressed at output.)
+        Curves are cut where fewer remain at risk; ``employed_by_<d>d`` shares resting on
+        fewer people are suppressed here (every other estimate is suppressed at output).
 
     Notes
     -----
@@ -590,7 +602,7 @@ def employment_outcomes(
                              "työllistyneiden osuus kaikista ohjatuista", level))
             est.append(_rate(x_prog, n_ref, "progression_rate_referred", g,
                              "edenneiden osuus kaikista ohjatuista", level))
-        est += _km_rows(o, g, milestones_days, level, notes)
+        est += _km_rows(o, g, milestones_days, level, min_cell, notes)
         est += _ips_measures(o, g, level)
         for stage, n in (("referred", n_ref), ("enrolled", n_enr), ("employed", x_emp), ("progressed", x_prog)):
             if n is not None:

@@ -102,8 +102,9 @@ def suppress_column(values: list[float | int | None], min_cell: int, *, total_in
 
 
 # ---------------------------------------------------------------- text
-#: a whole number as the report writes it: ``7``, ``1 234`` (space / no-break space groups)
-_NUM = r"(?<![\d.,\u2212-])(\d{1,3}(?:[ \xa0\u202f]\d{3})+|\d+)(?![\d]|[.,]\d)"
+#: a whole number as the report writes it: ``7``, ``1 234`` (space / no-break space groups); not one
+#: glued to a letter (``M1``, ``F20``, ``2024Q3`` are labels, not counts)
+_NUM = r"(?<![\w.,\u2212-])(\d{1,3}(?:[ \xa0\u202f]\d{3})+|\d+)(?![\d]|[.,]\d)"
 #: words after a number that make it a count of people (fi, sv, en)
 _PEOPLE = (r"(henkilö|hlö|asiakas|asiakka|osallistuj|työllisty|nuor|opiskelij|potila|perhe|perhei|"
            r"person|deltagar|klient|patient|participant|client|individual|famil|people)\w*")
