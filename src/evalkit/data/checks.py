@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import DataProblem
 from ..params import Params
-from .table import CheckedTable, RowIssue
+from .table import CheckedTable, RowIssue, shown_value
 
 __all__ = ["Finding", "cross_table_issues", "fidelity_findings", "unit_cost_problems"]
 
@@ -72,7 +72,7 @@ def cross_table_issues(tables: dict[str, CheckedTable], params: Params) -> list[
             early = (f[col] < start).fillna(False) if start is not None and col in BEFORE_START.get(name, ()) else False
             for idx in f.index[late | early]:
                 issues.append(RowIssue(str(f.at[idx, "_file"]), int(f.at[idx, "_row"]), col,
-                                       f.at[idx, col].date().isoformat(), f"outside the data window {window}",
+                                       shown_value(f, t.raw, idx, col), f"outside the data window {window}",
                                        f"{col}: outside data window", index=int(idx), table=name))
     return issues
 

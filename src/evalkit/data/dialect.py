@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,7 +69,7 @@ def normalise_date_format(fmt: str) -> str:
 
 
 # ------------------------------------------------------------------ encoding
-def detect_encoding(path: Path, *, sample_bytes: int | None = None) -> str:
+def detect_encoding(path: Path, *, sample_bytes: int | None = None, shown: str | None = None) -> str:
     """``utf-8-sig`` (BOM), ``utf-16`` (BOM), ``utf-8`` or ``cp1252``.
 
     The whole file is checked unless ``sample_bytes`` limits it. Bytes that are not UTF-8
@@ -102,7 +102,7 @@ def detect_encoding(path: Path, *, sample_bytes: int | None = None) -> str:
         except UnicodeDecodeError as exc:
             if enc == "utf-8-sig":  # a BOM promises UTF-8: a broken byte after it is an error
                 raise DataError([DataProblem(
-                    file=str(path),
+                    file=shown or str(path),
                     rule=f"starts with a UTF-8 byte-order mark but byte {offset + exc.start} is not UTF-8; "
                     "save the file again as UTF-8, or set encoding: in the table's params")]) from None
             fh.seek(0)
@@ -110,7 +110,7 @@ def detect_encoding(path: Path, *, sample_bytes: int | None = None) -> str:
             bad = [b for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) if bytes([b]) in sample]
             if bad:
                 raise DataError([DataProblem(
-                    file=str(path),
+                    file=shown or str(path),
                     rule="is neither UTF-8 nor Windows-1252 text; set encoding: in the table's params "
                     "(e.g. encoding: latin-1)")]) from None
             return "cp1252"
@@ -156,64 +156,95 @@ def detect_separator(text: str, file: str) -> str:
         rule=f"cannot tell the column separator ({shown} both fit); set separator: in the table's params")])
 
 
+# ------------------------------------------------------------------ located values
+#: a value to sniff: plain text, or ``(text, row, column)`` so an ambiguity can be shown in the file
+Sniffed = str | tuple[str, int | None, str | None]
+
+
+def _located(values: Iterable[Sniffed]) -> Iterator[tuple[str, int | None, str | None]]:
+    for v in values:
+        if isinstance(v, tuple):
+            yield str(v[0]).strip(), v[1], v[2]
+        else:
+            yield str(v).strip(), None, None
+
+
+def _examples(file: str, examples: dict[str, tuple[str, int | None, str | None]], kinds: Iterable[str],
+              rule: str) -> DataError:
+    """One problem per kind, each pointing at the first value of that kind."""
+    problems = []
+    for k in kinds:
+        value, row, column = examples[k]
+        problems.append(DataProblem(file=file, row=row, column=column, value=value,
+                                    rule=f"{rule} (this value: {_KIND_LABEL.get(k, k)})"))
+    return DataError(problems)
+
+
 # ------------------------------------------------------------------ decimal mark
 _DOT = re.compile(r"^[-+]?\d+\.\d+$")
 _COMMA = re.compile(r"^[-+]?\d+,\d+$")
 
 
-def detect_decimal(values: Iterable[str], *, separator: str, file: str) -> str:
-    """``','`` when numbers are written ``1,5``, ``'.'`` when ``1.5``; both → error."""
-    dots = commas = 0
-    for v in values:
-        v = v.strip()
-        if _DOT.match(v):
-            dots += 1
-        elif _COMMA.match(v):
-            commas += 1
-    if dots and commas:
-        raise DataError([DataProblem(
-            file=file,
-            rule=f"numbers use both decimal marks ({commas} with ',' and {dots} with '.'); "
-            "set decimal: in the table's params")])
-    if commas:
+def detect_decimal(values: Iterable[Sniffed], *, separator: str, file: str) -> str:
+    """``','`` when numbers are written ``1,5``, ``'.'`` when ``1.5``; both → error naming
+    an example of each."""
+    counts: Counter[str] = Counter()
+    examples: dict[str, tuple[str, int | None, str | None]] = {}
+    for v, row, column in _located(values):
+        kind = "." if _DOT.match(v) else "," if _COMMA.match(v) else None
+        if kind is not None:
+            counts[kind] += 1
+            examples.setdefault(kind, (v, row, column))
+    if counts["."] and counts[","]:
+        raise _examples(file, examples, [",", "."],
+                        f"numbers use both decimal marks ({counts[',']} with ',' and {counts['.']} with '.'); "
+                        "set decimal: in the table's params")
+    if counts[","]:
         return ","
-    if dots:
+    if counts["."]:
         return "."
     return "," if separator == ";" else "."
 
 
 # ------------------------------------------------------------------ dates
-def detect_date_format(values: Iterable[str], *, file: str) -> str:
+_KIND_LABEL = {"%Y-%m-%d": "yyyy-mm-dd", "%d.%m.%Y": "d.m.yyyy", "slash": "d/m/yyyy or m/d/yyyy",
+               "yy": "two-digit year", ",": "decimal comma", ".": "decimal point"}
+
+
+def detect_date_format(values: Iterable[Sniffed], *, file: str) -> str:
     """strptime format of the date columns. The most common recognised form wins; values in
     another form are then reported row by row. d/m vs m/d that the data cannot settle, and
-    two-digit years, are errors naming ``date_format:``."""
+    two-digit years, are errors naming ``date_format:`` and an example value."""
     counts: Counter[str] = Counter()
+    examples: dict[str, tuple[str, int | None, str | None]] = {}
     slash: list[str] = []
-    for v in values:
-        v = v.strip()
+    for v, row, column in _located(values):
         if not v:
             continue
         if DATE_FORMATS["iso"][0].match(v):
-            counts["%Y-%m-%d"] += 1
+            kind = "%Y-%m-%d"
         elif DATE_FORMATS["fi"][0].match(v):
-            counts["%d.%m.%Y"] += 1
+            kind = "%d.%m.%Y"
         elif DATE_FORMATS["dmy_slash"][0].match(v):
-            counts["slash"] += 1
+            kind = "slash"
             slash.append(v)
         elif _TWO_DIGIT_YEAR.match(v):
-            counts["yy"] += 1
+            kind = "yy"
+        else:
+            continue
+        counts[kind] += 1
+        examples.setdefault(kind, (v, row, column))
     if not counts:
         return "%Y-%m-%d"
     best, n = counts.most_common(1)[0]
-    if list(counts.values()).count(n) > 1:
-        kinds = ", ".join(sorted(k for k, c in counts.items() if c == n))
-        raise DataError([DataProblem(
-            file=file, rule=f"dates are written in several formats equally often ({kinds}); "
-            "set date_format: in the table's params")])
+    tied = sorted(k for k, c in counts.items() if c == n)
+    if len(tied) > 1:
+        kinds = ", ".join(_KIND_LABEL.get(k, k) for k in tied)
+        raise _examples(file, examples, tied, f"dates are written in several formats equally often ({kinds}); "
+                        "set date_format: in the table's params")
     if best == "yy":
-        raise DataError([DataProblem(
-            file=file, rule="dates have two-digit years (e.g. 1.2.24); export four-digit years or set "
-            "date_format: in the table's params (e.g. '%d.%m.%y')")])
+        raise _examples(file, examples, ["yy"], "dates have two-digit years (e.g. 1.2.24); export four-digit "
+                        "years or set date_format: in the table's params (e.g. '%d.%m.%y')")
     if best == "slash":
         first = any(int(v.split("/")[0]) > 12 for v in slash)
         second = any(int(v.split("/")[1]) > 12 for v in slash)
@@ -221,9 +252,8 @@ def detect_date_format(values: Iterable[str], *, file: str) -> str:
             return "%d/%m/%Y"
         if second and not first:
             return "%m/%d/%Y"
-        raise DataError([DataProblem(
-            file=file, rule="dates like 1/2/2024 could be day/month or month/day; set date_format: "
-            "in the table's params ('%d/%m/%Y' or '%m/%d/%Y')")])
+        raise _examples(file, examples, ["slash"], "dates like 1/2/2024 could be day/month or month/day; set "
+                        "date_format: in the table's params ('%d/%m/%Y' or '%m/%d/%Y')")
     return best
 
 

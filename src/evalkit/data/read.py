@@ -20,7 +20,18 @@ from ..errors import DataError, DataProblem
 from ..params import TableSource
 from .dialect import detect_encoding, detect_separator
 
-__all__ = ["RawFile", "file_format", "read_raw", "shown_path"]
+__all__ = ["PARQUET_DATE_RULE", "RawFile", "file_format", "not_a_date_type", "read_raw", "shown_path"]
+
+PARQUET_DATE_RULE = ("a date column must be stored as a date or timestamp, or as text such as 2024-02-03 — "
+                     "a number such as 20240203 is not read as a date; convert the column in the export")
+_NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                  "UBIGINT", "FLOAT", "DOUBLE", "DECIMAL", "BOOLEAN")
+
+
+def not_a_date_type(type_name: str) -> bool:
+    """True for a Parquet/DuckDB column type that cannot hold a date (numbers, booleans)."""
+    t = type_name.upper()
+    return t.startswith(_NUMERIC_TYPES) or t.startswith(("INT", "UINT", "BOOL")) or t in ("REAL",)
 
 
 @dataclass
@@ -37,6 +48,8 @@ class RawFile:
     bad_records: list[tuple[int, str]] = field(default_factory=list)
     #: rows with no value at all (counted, not errors)
     empty_rows: int = 0
+    #: Parquet: the stored type of each column (e.g. ``int64``)
+    types: dict[str, str] = field(default_factory=dict)
 
 
 def shown_path(path: Path, data_root: Path | None = None) -> str:
@@ -118,7 +131,7 @@ def _frame(header: list[str], records: list[list[object]], rows: list[int], show
 def _read_csv(source: TableSource, path: Path, shown: str) -> RawFile:
     if path.stat().st_size == 0:
         raise DataError([DataProblem(file=shown, rule="the file is empty (no header row)")])
-    encoding = source.encoding or detect_encoding(path)
+    encoding = source.encoding or detect_encoding(path, shown=shown)
     try:
         text = path.read_bytes().decode(encoding)
     except UnicodeDecodeError as exc:
@@ -213,5 +226,6 @@ def _read_parquet(path: Path, shown: str) -> RawFile:
     frame = pd.DataFrame({str(c): [_cell_text(v) for v in df[c].tolist()] for c in df.columns}, dtype=object)
     frame.columns = _header(list(frame.columns), shown)
     rows = np.arange(1, len(frame) + 1, dtype=np.int64)
+    types = {h: str(t) for h, t in zip(frame.columns, df.dtypes, strict=True)}
     frame, rows_arr, n_empty = _frame(list(frame.columns), frame.to_numpy().tolist(), rows.tolist(), shown)
-    return RawFile(shown, "parquet", frame, rows_arr, empty_rows=n_empty)
+    return RawFile(shown, "parquet", frame, rows_arr, empty_rows=n_empty, types=types)

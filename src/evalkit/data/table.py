@@ -27,7 +27,7 @@ from .dialect import (
     normalise_date_format,
 )
 from .privacy import check_column_names, pseudonymise_key, pseudonymise_series, scan_values
-from .read import RawFile, read_raw, shown_path
+from .read import PARQUET_DATE_RULE, RawFile, not_a_date_type, read_raw, shown_path
 
 __all__ = ["CheckedTable", "RowIssue", "load_frame_table", "DTYPES"]
 
@@ -137,6 +137,14 @@ def _missing_columns(spec: TableSpec, columns: list[str], source: TableSource, f
     raise DataError(problems)
 
 
+def _located_cells(frame: pd.DataFrame, columns: list[str], rows: np.ndarray):
+    """(text, file row, column) of every filled cell of ``columns`` (for dialect sniffing)."""
+    for c in columns:
+        col = frame[c]
+        for i in np.flatnonzero(col.notna().to_numpy()):
+            yield str(col.iloc[i]), int(rows[i]), c
+
+
 def _file_to_typed(name: str, spec: TableSpec, source: TableSource, raw: RawFile, params: Params,
                    key: bytes | None) -> tuple[pd.DataFrame, pd.DataFrame, list[RowIssue], str]:
     file = raw.file
@@ -150,6 +158,12 @@ def _file_to_typed(name: str, spec: TableSpec, source: TableSource, raw: RawFile
         raise DataError([DataProblem(file=file, row=1, column=dup[0],
                                      rule="two columns map onto this contract column; fix columns: in params")])
     _missing_columns(spec, list(frame.columns), source, file)
+    for theirs, ours in renamed.items():
+        c = spec.column(ours)
+        if c is not None and c.kind == "date" and not_a_date_type(raw.types.get(theirs, "")) and frame[ours].notna().any():
+            first = int(frame[ours].notna().to_numpy().argmax())
+            raise DataError([DataProblem(file=file, row=int(raw.rows[first]), column=theirs, value=frame[ours].iloc[first],
+                                         rule=f"{PARQUET_DATE_RULE} (the column is stored as {raw.types[theirs]})")])
     frame = frame[[c for c in spec.names if c in frame.columns]].copy()
     for col, mapping in source.values.items():
         if col in frame:
@@ -166,9 +180,9 @@ def _file_to_typed(name: str, spec: TableSpec, source: TableSource, raw: RawFile
     date_cols = [c.name for c in spec.columns if c.kind == "date" and c.name in frame]
     num_cols = [c.name for c in spec.columns if c.kind in ("int", "float") and c.name in frame]
     fmt = normalise_date_format(source.date_format) if source.date_format else detect_date_format(
-        (v for c in date_cols for v in frame[c].dropna().astype(str)), file=file)
+        _located_cells(frame, date_cols, raw.rows), file=file)
     decimal = source.decimal or detect_decimal(
-        (v for c in num_cols for v in frame[c].dropna().astype(str)), separator=raw.separator or ",", file=file)
+        _located_cells(frame, num_cols, raw.rows), separator=raw.separator or ",", file=file)
 
     issues: list[RowIssue] = []
     typed = pd.DataFrame(index=frame.index)
@@ -299,8 +313,23 @@ _REASON = {"allowed": "value not allowed", "range": "out of range", "period": "b
            "maxtotal": "total out of range", "empty": "no items and no total", "not_nullable": "missing value"}
 
 
-def schema_issues(name: str, spec: TableSpec, typed: pd.DataFrame) -> list[RowIssue]:
-    """Row problems found by the pandera schema (typed frame has ``_file`` and ``_row``)."""
+def shown_value(typed: pd.DataFrame, text: pd.DataFrame | None, idx: object, column: str) -> object:
+    """The value of a cell as the user wrote it (the text cell; typed value when there is none)."""
+    if text is not None and column in text.columns and idx in text.index:
+        raw = text.at[idx, column]
+        if raw is not None and not (isinstance(raw, float) and np.isnan(raw)):
+            return raw
+    value = typed.at[idx, column]
+    if pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return value
+
+
+def schema_issues(name: str, spec: TableSpec, typed: pd.DataFrame, text: pd.DataFrame | None = None) -> list[RowIssue]:
+    """Row problems found by the pandera schema (typed frame has ``_file`` and ``_row``;
+    ``text`` holds the cells as written, so messages quote ``-5`` rather than ``-5.0``)."""
     import pandera.pandas as pa
 
     data = typed[[c for c in typed.columns if not c.startswith("_")]]
@@ -336,19 +365,27 @@ def schema_issues(name: str, spec: TableSpec, typed: pd.DataFrame) -> list[RowIs
         if key in seen:
             continue
         seen.add(key)
-        if column in typed.columns:
-            value = typed.at[idx, column]
-            value = None if pd.isna(value) else value
-        else:
-            value = rec.failure_case
-        if isinstance(value, pd.Timestamp):
-            value = value.date().isoformat()
+        label = f"{column}: {reason}"
+        if check != "not_nullable" and kind_of(hit) == "items":  # name the first item the instrument lacks
+            column = _first_extra_item(typed, idx) or column
+        value = shown_value(typed, text, idx, column) if column in typed.columns else rec.failure_case
         issues.append(RowIssue(str(typed.at[idx, "_file"]), int(typed.at[idx, "_row"]), column, value, rule,
-                               f"{column}: {reason}", index=int(idx), table=name))
+                               label, index=int(idx), table=name))
     return issues
 
 
-def duplicate_issues(name: str, spec: TableSpec, typed: pd.DataFrame) -> list[RowIssue]:
+def kind_of(hit: tuple[str, str] | None) -> str | None:
+    return None if hit is None else hit[0].split(":", 1)[0]
+
+
+def _first_extra_item(typed: pd.DataFrame, idx: object) -> str | None:
+    k = INSTRUMENT_ITEMS.get(str(typed.at[idx, "instrument"]))
+    if k is None:
+        return None
+    return next((c for c in _item_cols()[k:] if pd.notna(typed.at[idx, c])), None)
+
+
+def duplicate_issues(name: str, spec: TableSpec, typed: pd.DataFrame, text: pd.DataFrame | None = None) -> list[RowIssue]:
     issues: list[RowIssue] = []
     for key in spec.unique:
         if not all(k in typed for k in key):
@@ -365,7 +402,7 @@ def duplicate_issues(name: str, spec: TableSpec, typed: pd.DataFrame) -> list[Ro
             rows = [int(r) for r in g["_row"]]
             for idx, r in zip(g.index, rows, strict=True):
                 others = ", ".join(str(x) for x in rows if x != r)
-                value = " / ".join("" if pd.isna(g.at[idx, k]) else str(g.at[idx, k]) for k in key)
+                value = " / ".join("" if (v := shown_value(typed, text, idx, k)) is None else str(v) for k in key)
                 issues.append(RowIssue(str(g.at[idx, "_file"]), r, label, value,
                                        f"duplicate {label} (also on row {others})", f"{label}: duplicate",
                                        index=int(idx), table=name))
@@ -414,8 +451,8 @@ def load_frame_table(name: str, source: TableSource, paths: list[Path], data_roo
     if empty:
         filtered["empty row"] = empty
     parsed_badly = {(i.index, i.column) for i in issues if i.index is not None}
-    issues.extend(i for i in schema_issues(name, spec, typed) if (i.index, i.column) not in parsed_badly)
-    issues.extend(duplicate_issues(name, spec, typed))
+    issues.extend(i for i in schema_issues(name, spec, typed, text) if (i.index, i.column) not in parsed_badly)
+    issues.extend(duplicate_issues(name, spec, typed, text))
     if name == "clients" and "model" in text.columns:
         other = typed["model"].notna() & (typed["model"] != params.model)
         if other.any():
