@@ -61,11 +61,12 @@ def find_hetu(text: object) -> tuple[int, int] | None:
 
 def looks_like_hetu_sql(column: str) -> str:
     """A DuckDB boolean expression: ``column`` contains a hetu-shaped code with a valid check
-    character (the birth date is verified afterwards in Python on the few candidates)."""
+    character (the birth date is verified afterwards in Python on the few candidates). SQL does not
+    short-circuit ``AND``, so every cast is a ``TRY_CAST`` (a non-matching value yields NULL)."""
     c = f'upper("{column}")'
     m = f"regexp_extract({c}, '(^|[^0-9A-Z])([0-9]{{6}}[{_SIGNS}][0-9]{{3}}[0-9A-Z])($|[^0-9A-Z])', 2)"
     return (
         f"(regexp_matches({c}, '[0-9]{{6}}[{_SIGNS}][0-9]{{3}}[0-9A-Z]') AND length({m}) = 11 AND "
-        f"substr('{CHECK_CHARS}', CAST(CAST(substr({m}, 1, 6) || substr({m}, 8, 3) AS BIGINT) % 31 AS INTEGER) + 1, 1)"
+        f"substr('{CHECK_CHARS}', CAST(TRY_CAST(substr({m}, 1, 6) || substr({m}, 8, 3) AS BIGINT) % 31 AS INTEGER) + 1, 1)"
         f" = substr({m}, 11, 1))"
     )

@@ -34,7 +34,7 @@ from ..params import Params, TableSource
 from .checks import Finding, cross_table_issues, fidelity_findings, unit_cost_problems
 from .contract import CONTRACT
 from .table import CheckedTable, RowIssue, load_frame_table
-from .visits import load_visits
+from .visits import load_visits, write_rejects
 
 __all__ = ["Dataset", "TableFlow", "load_tables", "resolve_table_files"]
 
@@ -256,12 +256,7 @@ def load_tables(
         view = vc.typed_sql + (f" WHERE NOT ({vc.bad_condition})" if vc.problems else "")
         con.execute(f"CREATE OR REPLACE VIEW visits AS {view}")
         if vc.problems and quarantine and rej_dir is not None:
-            rej_dir.mkdir(parents=True, exist_ok=True)
-            target = (rej_dir / "visits.csv").as_posix().replace("'", "''")
-            cols = ", ".join(f'raw_{c}' for c in vc.raw_columns)
-            con.execute(f"COPY (SELECT {vc.file_sql()} AS file, _row AS row, {cols} FROM _visits_typed "
-                        f"WHERE {vc.bad_condition}) "
-                        f"TO '{target}' (HEADER, DELIMITER ',')")
+            write_rejects(con, vc, rej_dir / "visits.csv")
         out["visits"] = con.view("visits")
         flow.append(TableFlow(table="visits", file=", ".join(vc.files), read=vc.read,
                               accepted=vc.read - sum(vc.first_reason.values()), rejected=vc.first_reason,

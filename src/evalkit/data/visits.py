@@ -22,6 +22,7 @@ from ..errors import DataError, DataProblem, PrivacyError
 from ..params import Params, TableSource
 from .contract import CONTRACT
 from .dialect import (
+    Sniffed,
     detect_date_format,
     detect_encoding,
     detect_separator,
@@ -32,7 +33,7 @@ from .dialect import (
 )
 from .hetu import find_hetu, looks_like_hetu_sql
 from .privacy import PRIVACY_HINT, check_column_names, pseudonym, pseudonymise_key
-from .read import file_format, read_raw, shown_path
+from .read import PARQUET_DATE_RULE, file_format, not_a_date_type, read_raw, shown_path
 from .table import fmt_label
 
 __all__ = ["VisitsCheck", "load_visits"]
@@ -60,6 +61,9 @@ class VisitsCheck:
     ragged: int = 0
     temp: list[Path] = field(default_factory=list)
     shown: dict[str, str] = field(default_factory=dict)
+    #: SQL expression listing the reasons of a row ("reason: rule; ...")
+    reasons_sql: str = "''"
+    source: _Source | None = None
 
     def file_sql(self) -> str:
         """SQL expression: the shown file name of a row of ``_visits_typed``."""
@@ -100,7 +104,7 @@ class _Source:
     shown: dict[str, str]  # actual path -> shown path
     encoding: str | None = None
     separator: str | None = None
-    date_values: list[str] = field(default_factory=list)
+    date_values: list[Sniffed] = field(default_factory=list)
     typed_date: bool = False
     temp: list[Path] = field(default_factory=list)
 
@@ -121,7 +125,7 @@ def _source(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list[Pat
             s = shown[str(p)]
             if p.stat().st_size == 0:
                 raise DataError([DataProblem(file=s, rule="the file is empty (no header row)")])
-            e = source.encoding or detect_encoding(p, sample_bytes=64 << 20)
+            e = source.encoding or detect_encoding(p, sample_bytes=64 << 20, shown=s)
             text = read_text_sample(p, e).removeprefix("\ufeff")
             if not text.strip():
                 raise DataError([DataProblem(file=s, rule="the file is empty (no header row)")])
@@ -144,13 +148,13 @@ def _source(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list[Pat
         flist = "[" + ", ".join(_lit(f) for f in files) + "]"
         sql = (f"read_csv({flist}, delim={_lit(sep)}, header=true, auto_detect=false, columns={cols}, "
                "quote='\"', escape='\"', filename=true, ignore_errors=true)")
-        dates: list[str] = []
+        dates: list[Sniffed] = []
         if date_col is not None:
             recs = sample_records(sample_text, sep)
             names = [source.columns.get(c, c) for c in header]
             if date_col in names:
                 j = names.index(date_col)
-                dates = [r[j] for r in recs[1:] if len(r) > j]
+                dates = [(r[j], i, header[j]) for i, r in enumerate(recs[1:], start=2) if len(r) > j]
         return _Source(sql, header, "csv", shown, encoding=enc, separator=sep, date_values=dates, temp=temp)
     if fmt == "parquet":
         flist = "[" + ", ".join(_lit(str(p)) for p in paths) + "]"
@@ -161,6 +165,16 @@ def _source(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list[Pat
         types = dict(zip(rel.columns, [str(t) for t in rel.types], strict=True))
         file_cols = list(types)
         names = {c: source.columns.get(c, c) for c in file_cols}
+        for c in file_cols:
+            if names[c] == date_col and not_a_date_type(types[c]):
+                first = con.sql(f"select CAST({_q(c)} AS VARCHAR), filename, file_row_number + 1 from read_parquet("
+                                f"{flist}, union_by_name=true, filename=true, file_row_number=true) "
+                                f"where {_q(c)} is not null limit 1").fetchall()
+                if first:
+                    value, fname, row = first[0]
+                    raise DataError([DataProblem(
+                        file=shown.get(fname, fname), row=int(row), column=c, value=value,
+                        rule=f"{PARQUET_DATE_RULE} (the column is stored as {types[c]})")])
         typed_date = False
         select = []
         for c in file_cols:
@@ -171,12 +185,14 @@ def _source(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list[Pat
                 select.append(f"CAST({_q(c)} AS VARCHAR) AS {_q(c)}")
         sql = (f"(select {', '.join(select)}, filename, file_row_number + 1 AS _row from "
                f"read_parquet({flist}, union_by_name=true, filename=true, file_row_number=true))")
-        dates = []
+        dates: list[Sniffed] = []
         if date_col is not None:
             src = next((c for c in file_cols if names[c] == date_col), None)
             if src is not None:
-                dates = [r[0] for r in con.sql(f"select CAST({_q(src)} AS VARCHAR) from read_parquet({flist}) "
-                                               f"where {_q(src)} is not null limit 5000").fetchall()]
+                one = len(paths) == 1  # rows are located in the first file only
+                dates = [(r[0], int(r[1]) if one else None, src) for r in con.sql(
+                    f"select CAST({_q(src)} AS VARCHAR), file_row_number + 1 from read_parquet({flist}, "
+                    f"file_row_number=true) where {_q(src)} is not null limit 5000").fetchall()]
         return _Source(sql, file_cols, "parquet", shown, date_values=dates, typed_date=typed_date)
     # Excel: small enough for pandas; register the text cells
     frames = []
@@ -192,7 +208,12 @@ def _source(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list[Pat
     frame = frame.astype({c: "str" for c in frame.columns if c != "_row"}).astype(object).where(frame.notna(), None)
     con.register("_visits_frame", frame)
     cols = [c for c in frame.columns if c not in ("filename", "_row")]
-    dates = [str(v) for v in frame[date_col].dropna()[:5000]] if date_col in frame else []
+    theirs = next((c for c in cols if source.columns.get(c, c) == date_col), None)
+    dates = []
+    if theirs is not None:
+        filled = frame[frame[theirs].notna()][:5000]
+        dates = [(str(v), int(r) if len(paths) == 1 else None, theirs)
+                 for v, r in zip(filled[theirs], filled["_row"], strict=True)]
     shown.update({raw_f: raw_f for raw_f in frame["filename"].unique()})
     return _Source("_visits_frame", cols, "xlsx", shown, date_values=dates)
 
@@ -313,12 +334,72 @@ def load_visits(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list
     if ragged:
         first = {"wrong number of fields": ragged, **first}
     bad = " OR ".join(safe)
+    reasons_sql = "concat_ws('; ', " + ", ".join(
+        f"CASE WHEN {sc} THEN {_lit(reason + ': ' + rule)} END" for (reason, _, _, rule), sc in zip(conds, safe, strict=True)) + ")"
     dialect = f"dates {fmt_label(fmt)}"
     if src.kind == "csv":
         dialect = f"encoding {src.encoding}, separator '{ {chr(9): 'tab'}.get(src.separator or ',', src.separator) }', " + dialect
     return VisitsCheck(sorted(set(src.shown.values())), read + ragged, first, problems, bad,
                        "SELECT client_id, date, service, professional, contact_type, n FROM _visits_typed",
-                       [c for c in SPEC.names if c in present], dialect, ragged, src.temp, src.shown)
+                       [c for c in SPEC.names if c in present], dialect, ragged, src.temp, src.shown,
+                       reasons_sql=reasons_sql, source=src)
+
+
+def write_rejects(con: duckdb.DuckDBPyConnection, vc: VisitsCheck, target: Path) -> int:
+    """Write every rejected visit to ``target`` (CSV): file, row as the user sees it, reasons and
+    the cells as read (client ids as loaded, i.e. pseudonymised when params say so). Returns
+    the number of rows written (= rejected rows, ragged records included)."""
+    import pandas as pd
+
+    src = vc.source
+    assert src is not None
+    cols = [("client_id" if c == "client_id" else _q("raw_" + c)) + f" AS {_q(c)}" for c in vc.raw_columns]
+    srcs = [_q(f"_src_{i}") for i in range(len(src.columns))]
+    frame = con.sql(f"SELECT _file, _row, {vc.reasons_sql} AS reasons, {', '.join(cols)}, {', '.join(srcs)} "
+                    f"FROM _visits_typed WHERE {vc.bad_condition}").df()
+    if src.kind == "csv" and len(frame):
+        frame["_row"] = _locate_all(src, frame["_file"].tolist(),
+                                    [tuple(None if pd.isna(x) else x for x in r)
+                                     for r in frame[[f"_src_{i}" for i in range(len(src.columns))]].itertuples(index=False)])
+    frame = frame.drop(columns=[f"_src_{i}" for i in range(len(src.columns))])
+    if vc.ragged:
+        rag = con.sql("SELECT s.file_path AS _file, e.line AS _row, lower(min(e.error_type)) AS et "
+                      "FROM _visits_rej e JOIN _visits_rej_scan s USING (scan_id, file_id) GROUP BY 1, 2").df()
+        rag["reasons"] = "wrong number of fields: " + rag.pop("et")
+        frame = pd.concat([frame, rag], ignore_index=True)
+    frame.insert(0, "file", [vc.shown.get(f, f) for f in frame.pop("_file")])
+    frame.insert(1, "row", frame.pop("_row").astype("Int64"))
+    frame = frame.sort_values(["file", "row"], kind="stable")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(target, index=False, encoding="utf-8")
+    return len(frame)
+
+
+def _locate_all(src: _Source, files: list[str], cells: list[tuple]) -> list[int | None]:
+    """File row numbers (header = 1) of many rows, found by their cells in one pass per file.
+    Rows with identical cells get the rows holding those cells in file order."""
+    from collections import defaultdict, deque
+
+    out: list[int | None] = [None] * len(files)
+    by_file: dict[str, dict[tuple, deque[int]]] = defaultdict(lambda: defaultdict(deque))
+    for i, (f, c) in enumerate(zip(files, cells, strict=True)):
+        by_file[f][c].append(i)
+    for f, wanted in by_file.items():
+        path = Path(f)
+        if not path.exists():
+            continue
+        with path.open("r", encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, delimiter=src.separator or ",")
+            next(reader, None)
+            left = sum(len(q) for q in wanted.values())
+            for rownum, rec in enumerate(reader, start=2):
+                q = wanted.get(tuple(c.strip() or None for c in rec))
+                if q:
+                    out[q.popleft()] = rownum
+                    left -= 1
+                    if not left:
+                        break
+    return out
 
 
 def _ragged(con: duckdb.DuckDBPyConnection, src: _Source) -> tuple[int, list[DataProblem]]:
@@ -376,12 +457,15 @@ def _locate(src: _Source, wanted: list[tuple[str, tuple]]) -> list[int | None]:
 def _privacy(con: duckdb.DuckDBPyConnection, src: _Source, shown: str) -> None:
     srcs = ", ".join(_q(f"_src_{i}") for i in range(len(src.columns)))
     problems = []
-    for i, c in enumerate(src.columns):
-        cond = looks_like_hetu_sql(f"_src_{i}")
+    conds = [looks_like_hetu_sql(f"_src_{i}") for i in range(len(src.columns))]
+    # one scan counts the candidates of every column; only columns with candidates are looked at
+    counts = con.sql(f"SELECT {', '.join(f'count_if({c})' for c in conds)} FROM _visits_raw").fetchall()[0]
+    for i, (c, cond, n) in enumerate(zip(src.columns, conds, counts, strict=True)):
+        if not n:
+            continue
         rows = con.sql(f"SELECT _file, _row, {_q(f'_src_{i}')}, {srcs} FROM _visits_raw WHERE {cond} LIMIT 50").fetchall()
         hits = [r for r in rows if find_hetu(r[2]) is not None]
         if hits:
-            n = con.sql(f"SELECT count(*) FROM _visits_raw WHERE {cond}").fetchall()[0][0]
             row = hits[0][1] if src.kind != "csv" else _locate(src, [(hits[0][0], hits[0][3:])])[0]
             problems.append(DataProblem(
                 file=src.shown.get(hits[0][0], hits[0][0]), row=None if row is None else int(row), column=c,
