@@ -81,16 +81,24 @@ def cmd_validate(args) -> int:
 
     status = EXIT_OK
     data_root = Path(args.data) if args.data else _paths().data_root()
+    reports = Path(args.out) if args.out else _paths().reports_dir()
     for f in _model_params(args.models, args.params):
         params = load_params(f)
         print(f"== {params.model}: {params.name}")
+        # quarantine: the rows set aside are listed (file, row, reasons, cells) in the internal rejects dir
+        rejects = reports / params.model / "rejects" if params.on_invalid_rows == "quarantine" else None
+        if rejects is not None:
+            for old in rejects.glob("*.csv"):
+                old.unlink()
         try:
-            ds = load_tables(params, data_root)
+            ds = load_tables(params, data_root, rejects_dir=rejects)
         except EvalkitError as exc:
             print(str(exc), file=sys.stderr)
             status = EXIT_USAGE
             continue
         print_flow(ds.flow, checks=ds.checks)
+        if rejects is not None and any(sum(fl.rejected.values()) for fl in ds.flow):
+            print(f"rejected rows (internal, never published): {rejects}")
         ds.close()
     return status
 
@@ -188,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("validate", help="check params and input data; print the data flow")
     models_and_params(sp)
     sp.add_argument("--data", metavar="DIR", help="data root (default: data/)")
+    sp.add_argument("--out", metavar="DIR",
+                    help="reports directory; with on_invalid_rows: quarantine the rejected rows are written "
+                    "to <out>/<model>/rejects/ (default: reports/)")
     sp.set_defaults(func=cmd_validate)
 
     sp = sub.add_parser("run", help="run the measure notebooks")
