@@ -27,6 +27,8 @@ from evalkit.measures.symptoms import (
     severity_band,
 )
 
+from .conftest import ROOT
+
 N, Y = None, True
 F = False
 
@@ -247,3 +249,42 @@ def test_terapiat_etulinjaan_demo_truth_inside_interval(demo_data) -> None:
     rec = res.get("recovery_rate", "intervention")
     assert rec.numerator is not None and rec.n < res.get("paired_n", "intervention").estimate  # R6 denominator
     assert res.has_comparison and not res.sensitivity["estimate"].isna().any()
+
+
+# ------------------------------------------------------------------------------ against R
+REF = ROOT / "tests" / "reference"
+R_SYM = pd.read_csv(REF / "expected" / "symptoms.csv")
+#: Closed forms (t, Wilson, least squares) on both sides; R writes 15 digits.
+RTOL_CLOSED = 1e-9
+#: REML optimisers differ (statsmodels lbfgs vs lme4 bobyqa); the variance components stop
+#: a little apart, moving the Wald limits by up to ~2e-5 points (as in test_stats_linear).
+ATOL_MIXED = 5e-5
+
+
+@pytest.fixture(scope="module", params=[("strict", 0), ("prorate1", 1)], ids=["strict", "prorate1"])
+def r_case(request):
+    from evalkit.measures.symptoms import symptoms
+
+    spec, max_missing = request.param
+    q = pd.read_csv(REF / "data" / "symptoms_questionnaires.csv", dtype={"session": "Int64"})
+    cl = pd.read_csv(REF / "data" / "symptoms_clients.csv")
+    res = symptoms(q, cl, max_missing_items=max_missing, min_cell=1)
+    return res, R_SYM[R_SYM["spec"] == spec]
+
+
+def test_symptoms_match_independent_r_implementation(r_case) -> None:
+    # symptoms.R: t.test(last, first, paired = TRUE), t.test(first), prop.test(correct = FALSE)
+    # (Wilson), lm(last ~ group + first) + confint, lmer(score ~ factor(session) + (1 | client))
+    # + confint(method = "Wald"), after scoring and pairing the questionnaires itself.
+    res, ref = r_case
+    assert len(ref) == 36
+    for r in ref.itertuples():
+        e = res.get(r.indicator, r.group)
+        tol = {"abs": ATOL_MIXED} if r.indicator.endswith("_mixed") else {"rel": RTOL_CLOSED, "abs": 1e-12}
+        assert e.n == r.n, (r.indicator, r.group, e.n, r.n)
+        assert e.estimate == pytest.approx(r.estimate, **tol), (r.indicator, r.group)
+        if not np.isnan(r.ci_low):
+            assert e.ci_low == pytest.approx(r.ci_low, **tol), (r.indicator, r.group)
+            assert e.ci_high == pytest.approx(r.ci_high, **tol), (r.indicator, r.group)
+        if not np.isnan(r.numerator):
+            assert e.numerator == r.numerator, (r.indicator, r.group)

@@ -145,9 +145,20 @@ def mixed_model_change(frame: pd.DataFrame, *, client: str, time: str, score: st
     n_clients = len(np.unique(groups))
     if n_clients < 3:
         raise AnalysisError(f"column '{client}': {n_clients} client(s); a mixed model needs more")
+    res = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = MixedLM(y, X, groups=groups).fit(reml=True, method=["lbfgs", "bfgs", "powell"])
+        # one optimiser at a time: statsmodels gives up on the whole list when lbfgs hits a
+        # singular step (seen with two occasions and a small random-intercept variance)
+        for method in ("lbfgs", "bfgs", "powell"):
+            try:
+                res = MixedLM(y, X, groups=groups).fit(reml=True, method=method)
+            except (np.linalg.LinAlgError, ValueError):
+                continue
+            if getattr(res, "converged", True):
+                break
+    if res is None:
+        raise AnalysisError("mixed_model_change: the mixed model could not be fitted (singular at every optimiser)")
     j = 1 + others.index(followup)
     b = float(res.fe_params[j])
     se = float(np.sqrt(_gls_vcov(X, groups, float(res.scale), float(np.asarray(res.cov_re)[0, 0]))[j, j]))
