@@ -288,3 +288,39 @@ def test_symptoms_match_independent_r_implementation(r_case) -> None:
             assert e.ci_high == pytest.approx(r.ci_high, **tol), (r.indicator, r.group)
         if not np.isnan(r.numerator):
             assert e.numerator == r.numerator, (r.indicator, r.group)
+
+
+# ------------------------------------------------------------------------------ wording, tables
+def test_wording_follows_the_design(r_case) -> None:
+    from evalkit.report.wording import (
+        causal_phrases,
+        symptoms_limitations,
+        symptoms_methods,
+        symptoms_narrative,
+    )
+
+    res, _ = r_case
+    text = symptoms_narrative(res)
+    assert "vertailuryhmään verrattuna" in text or "vertailuasetelmassa" in text  # ANCOVA sentence
+    assert "PHQ-9" in text and "/" in text                                      # numerator / denominator
+    assert "Wilsonin" in symptoms_methods(res) and "ANCOVA" in symptoms_methods(res)
+    assert "satunnaistettu" in symptoms_limitations(res)
+    q = pd.read_csv(REF / "data" / "symptoms_questionnaires.csv", dtype={"session": "Int64"})
+    cl = pd.read_csv(REF / "data" / "symptoms_clients.csv")
+    from evalkit.measures.symptoms import symptoms
+
+    one = symptoms(q[q["client_id"].str.startswith("I")], cl, instruments=["PHQ-9"], min_cell=1)
+    t = symptoms_narrative(one)
+    assert not one.has_comparison and "vain PHQ-9" in t and "ei voi pitää toimintamallin vaikutuksena" in t
+    assert causal_phrases(t) == []
+    assert "ei ole vertailuryhmää" in symptoms_limitations(one)
+
+
+def test_report_tables_add_up(r_case) -> None:
+    res, _ = r_case
+    tables = res.report_tables()
+    phq = tables["transitions:PHQ-9"]
+    assert int(phq["total"].sum()) == int(res.get("paired_n", "intervention").estimate)
+    assert len(res.transition_columns("PHQ-9")) == 1 + 5 + 1
+    assert set(tables["sensitivity"]["group"]) == {"toimintamalli", "vertailuryhmä"}
+    assert len(res.changes) == 2 * int(res.get("paired_n", "intervention").estimate)

@@ -471,6 +471,58 @@ class SymptomsResult(MeasureResult):
     n_paired: int = 0
     smallest_group: int = 0
 
+    def report_tables(self, *, language: str = "fi") -> dict[str, pd.DataFrame]:
+        """Tables for the report (aggregates; counts raw — the section suppresses them):
+
+        * ``transitions:<instrument>``: severity band at the first score (``first_band``,
+          label) × band at the last score (one column per band id) + ``total``;
+        * ``sensitivity``: ``group``, ``instrument``, ``analysis`` (label), ``n``,
+          ``estimate``, ``ci`` (text);
+        * ``baseline``: ``group``, ``instrument``, ``completed`` (kyllä/ei), ``n``, ``mean``,
+          ``ci`` (text).
+        """
+        from ..report.fmt import format_number
+        from ..report.i18n import label
+
+        def ci(lo, hi) -> str:
+            if lo is None or hi is None or pd.isna(lo) or pd.isna(hi):
+                return ""
+            a, b = format_number(lo, 1, language=language), format_number(hi, 1, language=language)
+            return f"{a} – {b}" if lo < 0 or hi < 0 else f"{a}–{b}"
+
+        out: dict[str, pd.DataFrame] = {}
+        for inst in self.instruments:
+            t = self.transitions[self.transitions["instrument"] == inst]
+            wide = t.pivot(index="first_band", columns="last_band", values="clients")
+            bands = [b for _, b in SEVERITY_BANDS[inst]]
+            wide = wide.reindex(index=bands, columns=bands).fillna(0).astype(int)
+            wide["total"] = wide.sum(axis=1)
+            wide = wide.reset_index()
+            wide["first_band"] = [label(f"symptoms.bands.{b}", language) for b in wide["first_band"]]
+            out[f"transitions:{inst}"] = wide
+        sens = self.sensitivity.copy()
+        sens["analysis"] = [label(f"symptoms.analyses.{a}", language) for a in sens["analysis"]]
+        sens["ci"] = [ci(a, b) for a, b in zip(sens["ci_low"], sens["ci_high"], strict=True)]
+        groups = {"intervention": "toimintamalli", "comparison": "vertailuryhmä"}
+        sens["group"] = sens["group"].map(groups)
+        out["sensitivity"] = sens[["group", "instrument", "analysis", "n", "estimate", "ci"]]
+        base = self.baseline.copy()
+        base["completed"] = base["completed"].map({True: "kyllä", False: "ei"})
+        base["group"] = base["group"].map(groups)
+        base["ci"] = [ci(a, b) for a, b in zip(base["ci_low"], base["ci_high"], strict=True)]
+        out["baseline"] = base[["group", "instrument", "completed", "n", "mean", "ci"]]
+        return out
+
+    def transition_columns(self, instrument: str, *, language: str = "fi") -> list:
+        """``Column`` list of the ``transitions:<instrument>`` table."""
+        from ..report.i18n import label
+        from ..report.section import Column
+
+        cols = [Column("first_band", "Vaikeusaste alussa (rivit) / lopussa (sarakkeet)")]
+        cols += [Column(b, label(f"symptoms.bands.{b}", language), "persons", count=True)
+                 for _, b in SEVERITY_BANDS[instrument]]
+        return [*cols, Column("total", "Yhteensä", "persons", count=True)]
+
     def flow_exclusions(self) -> dict[str, int]:
         """Starters not analysed by reason, for ``data.set_analysed("clients", …)``."""
         c = {f["step"]: f["n"] for f in self.flow}

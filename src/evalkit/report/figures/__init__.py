@@ -8,6 +8,7 @@ from .employment import (
     fidelity_profile_chart,
 )
 from .reach import reach_chart
+from .symptoms import symptoms_trajectory_chart, symptoms_waterfall
 from .visits import visits_its_chart, visits_rate_chart, visits_relative_month_chart
 from .waiting import monthly_share_by_site, waiting_distribution, waiting_its_chart
 
@@ -20,6 +21,8 @@ __all__ = [
     "monthly_share_by_site",
     "reach_chart",
     "style",
+    "symptoms_trajectory_chart",
+    "symptoms_waterfall",
     "visits_its_chart",
     "visits_rate_chart",
     "visits_relative_month_chart",

@@ -13,6 +13,7 @@ from .employment import (
     fidelity_narrative,
 )
 from .reach import reach_labels, reach_methods, reach_narrative, reach_subject
+from .symptoms import symptoms_limitations, symptoms_methods, symptoms_narrative
 from .visits import visits_limitations, visits_methods, visits_narrative
 from .waiting import waiting_methods, waiting_narrative
 
@@ -31,6 +32,9 @@ __all__ = [
     "reach_methods",
     "reach_narrative",
     "reach_subject",
+    "symptoms_limitations",
+    "symptoms_methods",
+    "symptoms_narrative",
     "visits_limitations",
     "visits_methods",
     "visits_narrative",
