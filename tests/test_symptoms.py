@@ -324,3 +324,44 @@ def test_report_tables_add_up(r_case) -> None:
     assert len(res.transition_columns("PHQ-9")) == 1 + 5 + 1
     assert set(tables["sensitivity"]["group"]) == {"toimintamalli", "vertailuryhmä"}
     assert len(res.changes) == 2 * int(res.get("paired_n", "intervention").estimate)
+
+
+def test_rci_and_fixed_thresholds_by_hand() -> None:
+    # Jacobson & Truax (1991): SE = SD_pre·√(1 − r), S_diff = √2·SE, reliable when RCI < −1.96.
+    # Baselines 10, 14, 18, 22: SD_pre = 5.1640; r = 0.90 → S_diff = 2.3094, cut-off 4.53 points.
+    # Changes +7, −6, −5, −8: RCI improvement 3 / 4 (−5 counts), fixed PHQ-9 threshold 6: 2 / 4
+    # (domain reference, NHS Talking Therapies), reliable deterioration (+7 ≥ 6) 1 / 4.
+    from evalkit.measures.symptoms import symptoms
+
+    rows = []
+    for cid, (a, b) in zip(["c1", "c2", "c3", "c4"], [(10, 17), (14, 8), (18, 13), (22, 14)], strict=True):
+        rows += [_phq(cid, 0, [None] * 9, session=1, total=a), _phq(cid, 7, [None] * 9, session=2, total=b)]
+    res = symptoms(_q(rows), CLIENTS, instruments=["PHQ-9"], reliability={"PHQ-9": 0.90}, min_cell=1)
+    rci = res.get("phq9_rci_improvement_rate", "intervention")
+    assert (rci.numerator, rci.n) == (3, 4)
+    assert "r = 0.9" in rci.method
+    fixed = res.get("phq9_reliable_improvement_rate", "intervention")
+    assert (fixed.numerator, fixed.n) == (2, 4)
+    det = res.get("phq9_reliable_deterioration_rate", "intervention")
+    assert (det.numerator, det.n) == (1, 4)
+    # Wilson 3/4 (R: prop.test(3, 4, correct = FALSE)$conf.int = 0.3006418, 0.9544127)
+    assert (rci.ci_low, rci.ci_high) == pytest.approx((0.3006418426, 0.9544127392), abs=1e-9)
+    mc = res.get("phq9_mean_change", "intervention")
+    assert mc.estimate == pytest.approx(-3.0)
+    assert "phq9_rci_improvement_rate" not in {e.indicator for e in symptoms(
+        _q(rows), CLIENTS, instruments=["PHQ-9"], min_cell=1).estimates}  # no reliability, no RCI row
+
+
+def test_prorated_scores_are_counted_and_reported(r_case) -> None:
+    from evalkit.report.wording import symptoms_methods
+
+    res, ref = r_case
+    if res.settings["max_missing_items"] == 0:
+        assert res.n_prorated == 0 and "ei ole suhteutettu" in symptoms_methods(res)
+    else:
+        assert res.n_prorated > 0 and f"suhteutettuja pistemääriä oli {res.n_prorated}" in symptoms_methods(res)
+
+
+def test_flow_exclusions_add_up_to_the_clients_table(r_case) -> None:
+    res, _ = r_case
+    assert res.n_paired + sum(res.flow_exclusions().values()) == res.n_clients == 115

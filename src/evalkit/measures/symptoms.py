@@ -452,6 +452,8 @@ class SymptomsResult(MeasureResult):
         (suppressed below ``min_cell``).
     flow
         Counted steps and exclusions (Finnish ``step``, ``n``).
+    n_prorated
+        Questionnaires scored by prorating (``max_missing_items`` > 0).
     settings
         Options used.
     """
@@ -469,6 +471,8 @@ class SymptomsResult(MeasureResult):
     has_comparison: bool = False
     n_started: int = 0
     n_paired: int = 0
+    n_prorated: int = 0
+    n_clients: int = 0
     smallest_group: int = 0
 
     def report_tables(self, *, language: str = "fi") -> dict[str, pd.DataFrame]:
@@ -530,6 +534,8 @@ class SymptomsResult(MeasureResult):
         finished = c.get(f"hoitojakso päättynyt (vähintään {self.settings.get('min_sessions')} käyntiä)", 0)
         paired = c.get("parilliset pisteet (ensimmäinen ja viimeinen)", 0)
         out = {}
+        if self.n_clients - started > 0:
+            out["ei yhtään pistemäärää (ei aloittanut tai ei kyselyjä)"] = self.n_clients - started
         if started - finished:
             out["hoitojakso kesken tai keskeytyi (alle vaaditun käyntimäärän)"] = started - finished
         if finished - paired:
@@ -713,7 +719,8 @@ def symptoms(
                   "max_missing_items": max_missing_items, "min_sessions": min_sessions, "min_scores": min_scores,
                   "mixed_followup_session": mixed_followup_session, "level": level, "min_cell": min_cell},
         instruments=prep.instruments, has_comparison=has_comp, n_started=len(c),
-        n_paired=int(c["paired"].sum()),
+        n_paired=int(c["paired"].sum()), n_prorated=int(sc["prorated"].sum()),
+        n_clients=int(clients["client_id"].nunique()),
         smallest_group=int(min(c[c["group"] == g]["paired"].sum() for g in groups)),
     )
 

@@ -68,7 +68,8 @@ def symptoms_methods(res, *, language: str = "fi") -> str:
     pro = ("Puuttuvia osioita ei ole suhteutettu: kysely, josta puuttuu osio, ei anna pistemäärää."
            if s["max_missing_items"] == 0 else
            f"Kyselyn pistemäärä on suhteutettu, kun enintään {s['max_missing_items']} osio puuttuu "
-           "(vastattujen osioiden keskiarvo × osioiden määrä, pyöristettynä).")
+           "(vastattujen osioiden keskiarvo × osioiden määrä, pyöristettynä); suhteutettuja pistemääriä oli "
+           f"{format_number(getattr(res, 'n_prorated', 0), language=language)}.")
     text = (f"Pistemäärät on laskettu osioista. {pro} Hoitojakso on päättynyt, kun käyntejä on vähintään "
             f"{s['min_sessions']}; parilliset pisteet ovat jakson ensimmäinen ja viimeinen pistemäärä "
             f"(vähintään {s['min_scores']} pistemäärää jokaisella mittarilla). Kliininen taso: {cas}; "
