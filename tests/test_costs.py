@@ -245,16 +245,23 @@ def test_demo_incremental_cost_truth_inside_interval(demo_data, model: str) -> N
     # Issue 8 acceptance: the true incremental cost of the demo data lies inside the 95 % interval.
     import evalkit
     from evalkit.data.demo import read_truth
-    from evalkit.measures.costs import options_from_params
+    from evalkit.measures.costs import effects_for_outcome, options_from_params
 
     ctx = evalkit.open_model(model, measure="costs", data_root=demo_data)
     data = ctx.load()
     sessions = sessions_from_questionnaires(data.questionnaires) if "questionnaires" in data else None
     opts = {**options_from_params(ctx.params), "bootstrap_reps": 2000}
+    effects = effects_for_outcome(ctx.params.costs.outcome, data, ctx.params)
     res = costs(data.visits, data.clients, unit_costs=data.unit_costs, price_index=data.price_index,
-                intervention_costs=data.intervention_costs, sessions=sessions, **opts)
+                intervention_costs=data.intervention_costs, sessions=sessions, effects=effects, **opts)
     truth = read_truth(demo_data / "demo" / "TRUTH.yaml")["by_key"]
     true = truth[(model, "costs", "incremental_cost", "all")]["value"]
     e = res.get("incremental_cost")
     assert e.ci_low <= true <= e.ci_high, (true, e)
     assert not math.isnan(e.estimate)
+    # the per-client intervention cost of the demo truth (total-basis items ÷ 73 agreements for IPS)
+    if model == "ips":
+        assert res.get("intervention_cost_per_client", "intervention").estimate == pytest.approx(5140.21, abs=0.01)
+    # the CE rows come with ΔE and its interval
+    de = res.get("incremental_effect")
+    assert de.ci_low < de.estimate < de.ci_high and res.ce is not None

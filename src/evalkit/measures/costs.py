@@ -455,38 +455,28 @@ def effects_for_outcome(outcome: str, data: Any, params: Any) -> pd.DataFrame:
     Raises
     ------
     AnalysisError
-        The outcome is unknown, or the outcome measure is not available in this evalkit.
+        The outcome is unknown.
     """
     employment = ("employed", "progressed")
     symptoms = ("recovery", "reliable_improvement", "reliable_recovery", "reliable_deterioration",
                 "phq9_change", "gad7_change")
-    try:
-        if outcome in employment:
-            from .employment import client_outcomes, options_from_params
-            frame = client_outcomes(data.clients, data.employment, **_outcome_options(options_from_params, client_outcomes, params))
-        elif outcome in symptoms:
-            from .symptoms import client_outcomes, options_from_params  # type: ignore[no-redef]
-            frame = client_outcomes(data.questionnaires, data.clients,
-                                    **_outcome_options(options_from_params, client_outcomes, params))
-        else:
-            raise AnalysisError(f"costs.outcome '{outcome}' is not known; use one of "
-                                f"{', '.join(employment + symptoms)}")
-    except ImportError as exc:
-        raise AnalysisError(f"costs.outcome '{outcome}': the outcome measure is not available ({exc})") from None
+    if outcome in employment:
+        from . import employment as emp
+
+        frame = emp.client_outcomes(data.clients, data.employment, **emp.outcome_options(params))
+    elif outcome in symptoms:
+        from . import symptoms as sym
+
+        frame = sym.client_outcomes(data.questionnaires, data.clients, **sym.outcome_options_from_params(params))
+    else:
+        raise AnalysisError(f"costs.outcome '{outcome}' is not known; use one of "
+                            f"{', '.join(employment + symptoms)}")
     if outcome not in frame.columns:
         raise AnalysisError(f"costs.outcome '{outcome}': the outcome measure gives no column '{outcome}'")
     eff = pd.to_numeric(frame[outcome].astype("Float64"), errors="coerce")
-    return pd.DataFrame({"client_id": frame["client_id"].astype(str), "group": frame["group"].astype(str),
-                         "effect": eff.astype(float)})
-
-
-def _outcome_options(options_from_params, function, params) -> dict[str, Any]:
-    """The outcome measure's options from params, limited to what ``function`` accepts."""
-    import inspect
-
-    opts = dict(options_from_params(params))
-    accepted = inspect.signature(function).parameters
-    return {k: v for k, v in opts.items() if k in accepted}
+    return pd.DataFrame({"client_id": frame["client_id"].astype(str).to_numpy(),
+                         "group": frame["group"].astype(str).to_numpy(),
+                         "effect": eff.astype(float).to_numpy()})
 
 
 def _effect_frame(effects: pd.DataFrame, frame: pd.DataFrame, *, missing_effect: str) -> tuple[pd.DataFrame, dict]:
@@ -874,4 +864,5 @@ def options_from_params(params: Any) -> dict[str, Any]:
         "wtp": o.wtp, "wtp_grid_max": o.wtp_grid_max, "wtp_grid_step": o.wtp_grid_step,
         "bootstrap_reps": o.bootstrap_reps, "discount_rate": o.discount_rate,
         "budget_clients_per_year": o.budget_clients_per_year, "outcome": o.outcome, "model": params.model,
+        "missing_effect": o.missing_effect, "sensitivity_spread": o.sensitivity_spread,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from .common import Strict
@@ -24,4 +26,11 @@ class CostsOptions(Strict):
     discount_rate: float = Field(0.03, ge=0, le=0.2, description="annual discount rate for horizons beyond a year")
     budget_clients_per_year: int | None = Field(
         None, ge=1, description="clients a year for the budget impact"
+    )
+    missing_effect: Literal["zero", "exclude"] = Field(
+        "zero", description="client without an outcome value (e.g. course not finished): zero = counted as not "
+                            "achieved (every analysed client's cost counts), exclude = complete cases only"
+    )
+    sensitivity_spread: float = Field(
+        0.25, gt=0, lt=1, description="± share by which unit costs and the intervention cost vary in the tornado"
     )
