@@ -265,3 +265,57 @@ def test_demo_incremental_cost_truth_inside_interval(demo_data, model: str) -> N
     # the CE rows come with ΔE and its interval
     de = res.get("incremental_effect")
     assert de.ci_low < de.estimate < de.ci_high and res.ce is not None
+
+
+# --- wording and figures ---------------------------------------------------------------------------
+
+def _ce_result(effect: list[float], seed: int = 3):
+    effects = pd.DataFrame({"client_id": ["A", "B", "C", "D"], "effect": effect})
+    return costs(VISITS, CLIENTS, seed=seed, effects=effects, outcome="employed", wtp=1000.0, **COMMON)
+
+
+def test_icer_never_without_delta_c_delta_e_and_intervals() -> None:
+    from evalkit.report.fmt import format_interval, format_money
+    from evalkit.report.wording import costs_narrative
+
+    res = _ce_result([1.0, 1.0, 0.0, 1.0])
+    de = res.get("incremental_effect")
+    text = costs_narrative(res, min_cell=1)
+    if de.ci_low > 0:  # ΔE interval excludes 0: the ICER is given, with ΔC and ΔE and their intervals
+        assert "ICER = ΔC / ΔE" in text and format_money(res.get("icer").estimate) in text
+    assert format_interval(res.get("incremental_cost")) in text
+    assert "prosenttiyksikköä (95 % LV" in text
+    # ΔE's interval crosses zero: no ICER figure at all, and the text says why
+    crossing = _ce_result([1.0, 0.0, 1.0, 0.0])
+    e = crossing.get("incremental_effect")
+    assert e.ci_low <= 0 <= e.ci_high
+    text = costs_narrative(crossing, min_cell=1)
+    assert "ICER) ei raportoida lukuna" in text
+    icer = crossing.get("icer").estimate
+    assert icer is None or math.isnan(icer) or format_money(icer) not in text
+    assert format_interval(crossing.get("incremental_cost")) in text
+
+
+def test_no_comparison_is_observed_not_an_effect() -> None:
+    from evalkit.report.wording import costs_limitations, costs_methods, costs_narrative
+
+    only = CLIENTS[CLIENTS["group"] == "intervention"]
+    res = costs(VISITS, only, seed=1, **COMMON)
+    assert not res.has_comparison and res.ce is None
+    text = costs_narrative(res, min_cell=1)
+    assert "ilman vertailuryhmää" in text and "ICER" not in text
+    assert "Nettokustannus" in text
+    assert "alle 5" in costs_narrative(res, min_cell=5)  # two clients: suppressed
+    assert "ei diskontattu" in costs_methods(res) and "vertailuryhmää" in costs_limitations(res)
+    assert set(res.tornado["parameter"]) == {"unit_costs", "intervention_cost", "discount_rate"}
+
+
+def test_figures_draw_and_hide_small_groups() -> None:
+    from evalkit.report import figures
+
+    res = _ce_result([1.0, 1.0, 0.0, 1.0])
+    assert figures.ce_plane(res.ce, wtp=1000.0, min_cell=5) is None  # two clients per group
+    assert figures.ce_plane(res.ce, wtp=1000.0, min_cell=1, effect_scale=100) is not None
+    assert figures.ceac_chart(res.ce.curve, wtp=1000.0) is not None
+    fig = figures.tornado_chart(res.tornado)
+    assert len(fig.axes[0].patches) == len(res.tornado)

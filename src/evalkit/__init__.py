@@ -10,6 +10,7 @@ from ._version import __version__
 from .context import ModelContext, open_model
 from .data import Dataset, load_tables
 from .errors import AnalysisError, DataError, EvalkitError, ParamsError, PrivacyError
+from .measures.costs import CostsResult, costs
 from .measures.employment import EmploymentResult, client_outcomes, employment_outcomes
 from .measures.fidelity import FidelityResult, fidelity_reviews
 from .measures.reach import ReachResult, reach
@@ -24,6 +25,7 @@ __all__ = [
     "RESULT_COLUMNS",
     "AnalysisError",
     "Column",
+    "CostsResult",
     "DataError",
     "EmploymentResult",
     "Dataset",
@@ -42,6 +44,7 @@ __all__ = [
     "WaitingResult",
     "__version__",
     "client_outcomes",
+    "costs",
     "employment_outcomes",
     "fidelity_reviews",
     "load_params",

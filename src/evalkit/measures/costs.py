@@ -48,6 +48,7 @@ __all__ = [
     "client_costs",
     "costed_visits",
     "costs",
+    "costs_for_model",
     "discount_factors",
     "effects_for_outcome",
     "intervention_cost_per_client",
@@ -866,3 +867,26 @@ def options_from_params(params: Any) -> dict[str, Any]:
         "budget_clients_per_year": o.budget_clients_per_year, "outcome": o.outcome, "model": params.model,
         "missing_effect": o.missing_effect, "sensitivity_spread": o.sensitivity_spread,
     }
+
+
+def costs_for_model(data: Any, params: Any) -> CostsResult:
+    """:func:`costs` on a loaded :class:`evalkit.data.Dataset` with a model's params.
+
+    Sessions for ``per_session`` costs come from the questionnaires table when there is one;
+    the effect is ``costs.outcome`` from its outcome measure (:func:`effects_for_outcome`)
+    when the table that measure needs is loaded — otherwise costs only, with a note.
+    """
+    sessions = sessions_from_questionnaires(data.questionnaires) if "questionnaires" in data else None
+    outcome = params.costs.outcome
+    needs = "employment" if outcome in ("employed", "progressed") else "questionnaires"
+    effects = effects_for_outcome(outcome, data, params) if needs in data else None
+    res = costs(data.visits, data.clients, unit_costs=data.unit_costs,
+                price_index=data.price_index if "price_index" in data else None,
+                intervention_costs=data.intervention_costs if "intervention_costs" in data else None,
+                effects=effects, sessions=sessions, **options_from_params(params))
+    if effects is None:
+        from dataclasses import replace
+
+        res = replace(res, notes=(*res.notes, f"Tulosmuuttujan ({outcome}) taulua {needs} ei ole annettu, joten "
+                                              "kustannusvaikuttavuutta ei arvioitu."))
+    return res

@@ -1,6 +1,7 @@
 """Report figures: one module per measure; ``figures.common`` holds style and axis helpers."""
 
 from .common import locale_axis, style
+from .costs import ce_plane, ceac_chart, tornado_chart
 from .employment import (
     employment_benchmark_chart,
     employment_curve_chart,
@@ -13,6 +14,8 @@ from .visits import visits_its_chart, visits_rate_chart, visits_relative_month_c
 from .waiting import monthly_share_by_site, waiting_distribution, waiting_its_chart
 
 __all__ = [
+    "ce_plane",
+    "ceac_chart",
     "employment_benchmark_chart",
     "employment_curve_chart",
     "employment_funnel_chart",
@@ -23,6 +26,7 @@ __all__ = [
     "style",
     "symptoms_trajectory_chart",
     "symptoms_waterfall",
+    "tornado_chart",
     "visits_its_chart",
     "visits_rate_chart",
     "visits_relative_month_chart",

@@ -5,6 +5,7 @@ live in ``wording.common``.
 """
 
 from .common import Claim, causal_phrases, change_claim, evidence_level, level_claim
+from .costs import costs_limitations, costs_methods, costs_narrative
 from .employment import (
     employment_limitations,
     employment_methods,
@@ -21,6 +22,9 @@ __all__ = [
     "Claim",
     "causal_phrases",
     "change_claim",
+    "costs_limitations",
+    "costs_methods",
+    "costs_narrative",
     "employment_limitations",
     "employment_methods",
     "employment_narrative",
