@@ -44,6 +44,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
 #: Units used in results.csv, with Finnish display labels.
 UNITS: dict[str, str] = {
     "proportion": "osuus",
+    "probability": "todennäköisyys",  # a share of bootstrap draws (not of people)
     "persons": "henkilöä",
     "count": "lkm",
     "visits": "käyntiä",

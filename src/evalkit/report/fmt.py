@@ -117,7 +117,7 @@ def format_timestamp(iso: str | None, *, language: str = "fi") -> str:
 
 def format_value(x: float | None, unit: str, *, language: str = "fi") -> str:
     """One value in its unit's display form."""
-    if unit == "proportion":
+    if unit in {"proportion", "probability"}:
         return format_percent_value(x, language=language)
     if unit in {"eur", "eur_per_outcome"}:
         return format_money(x, language=language)

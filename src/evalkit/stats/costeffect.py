@@ -194,7 +194,8 @@ class CostEffectivenessResult(EstimatesMixin):
     Attributes
     ----------
     estimates
-        Rows: ``incremental_cost``, ``incremental_effect``, ``icer``, ``inmb``,
+        Rows (``prob_cost_effective`` and the quadrant shares are shares of bootstrap draws,
+        unit ``probability``, not proportions of people): ``incremental_cost``, ``incremental_effect``, ``icer``, ``inmb``,
         ``prob_cost_effective``, ``evpi_per_person`` and ``quadrant_<ne|se|sw|nw|axis>_share``
         (group ``all``); ``mean_cost`` and ``mean_effect`` per group.
     wtp
@@ -307,7 +308,7 @@ def cost_effectiveness(
                      ci_high=float(at["inmb_high"]), n=n_total, unit="eur",
                      method=f"{method}; λ = {wtp:g} € / tulos"),
         StatEstimate(indicator="prob_cost_effective", group="all", estimate=float(at["prob_cost_effective"]),
-                     se=math.nan, ci_low=math.nan, ci_high=math.nan, n=n_total, unit="proportion",
+                     se=math.nan, ci_low=math.nan, ci_high=math.nan, n=n_total, unit="probability",
                      method=f"osuus bootstrap-otoksista, joissa INMB > 0 ({draws.reps} otosta); λ = {wtp:g} €"),
         StatEstimate(indicator="evpi_per_person", group="all", estimate=float(at["evpi_per_person"]),
                      se=math.nan, ci_low=math.nan, ci_high=math.nan, n=n_total, unit="eur",
@@ -316,7 +317,7 @@ def cost_effectiveness(
     shares = quadrant_shares(dc, de)
     for key in QUADRANTS:
         rows.append(StatEstimate(indicator=f"quadrant_{key}_share", group="all", estimate=shares[key],
-                                 se=math.nan, ci_low=math.nan, ci_high=math.nan, n=n_total, unit="proportion",
+                                 se=math.nan, ci_low=math.nan, ci_high=math.nan, n=n_total, unit="probability",
                                  method=f"osuus bootstrap-otoksista ({draws.reps} otosta)"))
     for g, j in ((intervention, ji), (comparison, jc)):
         rows.append(boot_row("mean_cost", draws.observed_cost[j], draws.mean_cost[:, j], "eur", g, draws.n[j]))
