@@ -145,10 +145,16 @@ def rss_peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process so far (all its threads)."""
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
+
+
 def child_report(seconds: float, setup_peak_mib: float, **extra: object) -> None:
     """Called in the child at the end of its case: print the line the parent parses (wall
     time of the work, peak RSS of the whole process, and the peak before the work began —
-    interpreter, imports, the clients table)."""
+    interpreter, imports, the clients table; ``cpu`` in ``extra``: CPU seconds of the work)."""
     print("CASE " + json.dumps({"seconds": seconds, "peak_mib": rss_peak_mib(),
                                 "setup_peak_mib": setup_peak_mib, **extra}), flush=True)
 

@@ -94,6 +94,7 @@ def case(method: str, fmt: str, rows: int, memory_limit: str | None = None) -> N
         con.execute(f"SET memory_limit = '{memory_limit}'")
         con.execute(f"SET temp_directory = '{vd.WORK / 'duckdb_tmp'}'")
     setup = vd.rss_peak_mib()
+    cpu0 = vd.cpu_seconds()
     t0 = time.perf_counter()
     if method == "evalkit":
         rel = con.read_parquet(str(path)) if fmt == "parquet" else con.read_csv(str(path))
@@ -122,6 +123,7 @@ def case(method: str, fmt: str, rows: int, memory_limit: str | None = None) -> N
         by = got.groupby("period")["visits"].sum()
         extra = {"pre": int(by["pre"]), "post": int(by["post"]), "clients": int(got["client_id"].nunique())}
     seconds = time.perf_counter() - t0
+    extra["cpu"] = vd.cpu_seconds() - cpu0
     con.close()
     vd.child_report(seconds, setup, rows=rows, memory_limit=memory_limit, **extra)
 
@@ -220,9 +222,9 @@ def main(argv: list[str] | None = None) -> int:
         "with other users' jobs during the run, so times carry contention noise (DuckDB uses both "
         "cores when it gets them, pandas one).",
         "",
-        "| rows | format | method | status | time (s), min | median | peak memory (MiB) | set-up (MiB) | "
-        "vs bare DuckDB | pandas / this |",
-        "|---:|---|---|---|---:|---:|---:|---:|---:|---:|",
+        "| rows | format | method | status | time (s), min | median | CPU (s) | peak memory (MiB) | set-up (MiB) | "
+        "vs bare DuckDB | pandas / this | CPU vs bare DuckDB |",
+        "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         same = [x for x in results if x["size"] == r["size"] and x["fmt"] == r["fmt"] and x["status"] == "ok"]
@@ -231,18 +233,26 @@ def main(argv: list[str] | None = None) -> int:
         ok = r["status"] == "ok"
         vs_duck = f"{r['seconds'] / duck['seconds']:.2f}×" if ok and duck else ""
         vs_pandas = f"{pand['seconds'] / r['seconds']:.1f}×" if ok and pand else ""
+        cpu_duck = f"{r['cpu'] / duck['cpu']:.2f}×" if ok and duck else ""
         status = r["status"] + (f" ({r['error']})" if r.get("error") else "")
         lines.append(f"| {r['size']:,} | {r['fmt']} | {METHODS[r['method']]} | {status} | {_fmt(r, 'seconds', '.2f')} | "
-                     f"{_fmt(r, 'median', '.2f')} | {_fmt(r, 'peak_mib', '.0f')} | {_fmt(r, 'setup_peak_mib', '.0f')} | "
-                     f"{vs_duck} | {vs_pandas} |")
+                     f"{_fmt(r, 'median', '.2f')} | {_fmt(r, 'cpu', '.2f')} | {_fmt(r, 'peak_mib', '.0f')} | "
+                     f"{_fmt(r, 'setup_peak_mib', '.0f')} | {vs_duck} | {vs_pandas} | {cpu_duck} |")
     lines += ["", "*vs bare DuckDB*: time / bare DuckDB time on the same file (target at 10 M Parquet: "
-              "≤ 1.5×). *pandas / this*: how many times faster than pandas (target: ≥ 2×).", ""]
+              "≤ 1.5×). *pandas / this*: how many times faster than pandas (target: ≥ 2×). *CPU*: user + "
+              "system CPU seconds of the work in the run shown (all threads); less disturbed by other "
+              "jobs than wall time, so *CPU vs bare DuckDB* is a cross-check of the wall-time ratio.", ""]
 
     big = max(sizes)
     got = {x["method"]: x for x in results if x["size"] == big and x["fmt"] == "parquet" and x["status"] == "ok"}
-    if {"evalkit", "duckdb", "pandas"} <= set(got):
+    if big < 10_000_000:
+        lines += ["The issue-5 targets apply at 10 M rows (the full run).", ""]
+    elif {"evalkit", "duckdb", "pandas"} <= set(got):
         e, d, p = got["evalkit"]["seconds"], got["duckdb"]["seconds"], got["pandas"]["seconds"]
+        em, dm = got["evalkit"].get("median", e), got["duckdb"].get("median", d)
         lines += [f"**Acceptance (issue 5) at {big:,} rows, Parquet:** panel / bare DuckDB = {e / d:.2f}× "
+                  f"by the minimum wall times, {em / dm:.2f}× by the medians, "
+                  f"{got['evalkit']['cpu'] / got['duckdb']['cpu']:.2f}× by CPU time "
                   f"(target ≤ 1.5×: {'met' if e / d <= 1.5 else 'NOT met'}); pandas / panel = {p / e:.1f}× "
                   f"(target ≥ 2×: {'met' if p / e >= 2 else 'NOT met'}).", ""]
     if huge_result is not None:
@@ -256,10 +266,10 @@ def main(argv: list[str] | None = None) -> int:
             f"with DuckDB `SET memory_limit = '{DUCKDB_LIMIT}'` plus a `temp_directory`, so DuckDB "
             "plans within the limit and spills to disk instead of failing.",
             "",
-            "| rows | status | time (s) | peak resident memory (MiB) | set-up (MiB) | analysed clients | visits pre / post |",
-            "|---:|---|---:|---:|---:|---:|---|",
+            "| rows | status | time (s) | CPU (s) | peak resident memory (MiB) | set-up (MiB) | analysed clients | visits pre / post |",
+            "|---:|---|---:|---:|---:|---:|---:|---|",
             f"| {huge:,} | {r['status'] + (' (' + r['error'] + ')' if r.get('error') else '')} | "
-            f"{_fmt(r, 'seconds', '.1f')} | {_fmt(r, 'peak_mib', '.0f')} | {_fmt(r, 'setup_peak_mib', '.0f')} | "
+            f"{_fmt(r, 'seconds', '.1f')} | {_fmt(r, 'cpu', '.1f')} | {_fmt(r, 'peak_mib', '.0f')} | {_fmt(r, 'setup_peak_mib', '.0f')} | "
             f"{_fmt(r, 'clients', ',')} | {r.get('pre', '')} / {r.get('post', '')} |",
             "",
         ]
