@@ -531,6 +531,9 @@ def _aggregate_visits(rel: duckdb.DuckDBPyRelation, cols: dict[str, Any], client
     """
     _evalkit_clients = clients  # read by DuckDB
     kept_where = cols["kept_where"]
+    has_value = cols["value"] != "CAST(NULL AS DOUBLE)"
+    value_aggs = ("sum(val * n) AS value, count(*) FILTER (WHERE val IS NULL AND s >= 3) AS missing_value"
+                  if has_value else "CAST(NULL AS DOUBLE) AS value, 0 AS missing_value")
     side = rel.query("visits_src", f"""
         WITH v AS (SELECT {cols['date']} AS d, {cols['n']} AS n, {cols['kept']} AS kept FROM visits_src)
         SELECT count(*) FILTER (WHERE d IS NULL) AS bad_rows, sum(n) FILTER (WHERE d IS NULL) AS bad_visits,
@@ -550,7 +553,7 @@ def _aggregate_visits(rel: duckdb.DuckDBPyRelation, cols: dict[str, Any], client
                    CAST(post_from AS DATE) AS post_from, CAST(post_to AS DATE) AS post_to
             FROM _evalkit_clients
         ), j AS (
-            SELECT c.k, v.n, v.val,
+            SELECT c.k, v.n, {'v.val,' if has_value else ''}
                 CASE
                     WHEN c.k IS NULL THEN 0
                     WHEN NOT c.started THEN 1
@@ -562,8 +565,7 @@ def _aggregate_visits(rel: duckdb.DuckDBPyRelation, cols: dict[str, Any], client
             FROM v LEFT JOIN c ON v.cid = c.client_id
             WHERE v.d IS NOT NULL
         )
-        SELECT CASE WHEN s >= 2 THEN k END AS k, s, count(*) AS rows, sum(n) AS visits,
-               sum(val * n) AS value, count(*) FILTER (WHERE val IS NULL AND s >= 3) AS missing_value
+        SELECT CASE WHEN s >= 2 THEN k END AS k, s, count(*) AS rows, sum(n) AS visits, {value_aggs}
         FROM j
         GROUP BY ALL""").df()
     steps = ["bad_date", "filtered_out", *_STEP_CODES]
