@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -81,3 +84,28 @@ def test_privacy_audit_of_every_output(pipeline) -> None:
     assert result.ids_checked > 100  # the demo clients' ids were searched for
     assert {"loppuraportti.docx", "loppuraportti.html", "loppuraportti.md", "results.csv"} <= set(result.checked)
     assert any(c.endswith(".ipynb") for c in result.checked)
+
+
+def _decoded_size(png: bytes) -> tuple[int, int]:
+    from matplotlib import image as mpimg
+
+    pixels = mpimg.imread(io.BytesIO(png), format="png")
+    return pixels.shape[1], pixels.shape[0]
+
+
+def test_every_figure_decodes_in_html_and_docx(pipeline) -> None:
+    """Acceptance (issue 10), the part CI can check without a browser: every figure inlined
+    in the HTML and embedded in the DOCX is a PNG that decodes to a real picture, and both
+    formats carry the same number of figures. (tests/tools/render_check.py renders them in
+    Chromium and LibreOffice.)"""
+    out: Path = pipeline["out"]
+    html = (out / "loppuraportti.html").read_text(encoding="utf-8")
+    inline = re.findall(r'<img[^>]+src="data:image/png;base64,([^"]+)"', html)
+    assert len(inline) == html.count("<img"), "every <img> is inline"
+    with zipfile.ZipFile(out / "loppuraportti.docx") as z:
+        media = [z.read(n) for n in z.namelist() if n.startswith("word/media/")]
+        drawn = z.read("word/document.xml").decode("utf-8").count("<pic:pic")
+    assert len(inline) >= 6 and drawn == len(inline) and len(media) == len(inline)
+    for png in [base64.b64decode(s) for s in inline] + media:
+        w, h = _decoded_size(png)
+        assert w >= 200 and h >= 100
