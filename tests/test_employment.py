@@ -314,3 +314,63 @@ def test_ips_demo_truth(demo_data) -> None:
     for ind, key in (("risk_ratio", "employed_risk_ratio"), ("risk_difference", "employed_risk_difference")):
         e = res.get(ind)
         assert e.ci_low < truth[("ips", "employment", key, "all")]["value"] < e.ci_high, ind
+
+
+# --- wording ----------------------------------------------------------------------------------
+def test_narrative_without_comparison_group_makes_no_effect_claim() -> None:
+    from evalkit.report.wording import causal_phrases, employment_limitations, employment_narrative
+
+    only = CLIENTS[CLIENTS["group"] != "comparison"]
+    res = employment_outcomes(only, EPISODES, cutoff=CUTOFF)
+    assert not res.has_comparison
+    text = employment_narrative(res, min_cell=5)
+    assert "vertailuryhmään" not in text and "riskisuhde" not in text
+    assert causal_phrases(text) == []
+    assert "Ilman vertailuryhmää" in employment_limitations(res)
+    e = res.get("employment_rate", "intervention")
+    assert f"{e.numerator} / {e.n}" in text  # numerator and denominator with every percentage
+
+
+def test_narrative_with_comparison_states_the_design_caveat() -> None:
+    from evalkit.report.wording import employment_narrative
+
+    res = employment_outcomes(CLIENTS, EPISODES, cutoff=CUTOFF)
+    text = employment_narrative(res, min_cell=5)
+    assert "ei ole satunnaistettu" in text
+    rd = res.get("risk_difference")
+    assert ("eroa vertailuryhmään ei voitu osoittaa" in text) == (rd.ci_low <= 0 <= rd.ci_high)
+
+
+def test_narrative_hides_small_cells() -> None:
+    from evalkit.report.wording import employment_narrative
+
+    res = employment_outcomes(CLIENTS.head(12), EPISODES, cutoff=CUTOFF)  # a handful of clients
+    text = employment_narrative(res, min_cell=5)
+    for e in res.estimates:
+        if e.unit == "proportion" and e.numerator is not None and 0 < e.numerator < 5:
+            assert f"{e.numerator} / {e.n}" not in text
+
+
+def test_fidelity_narrative_names_band_and_incomplete_reviews() -> None:
+    from evalkit.report.wording import fidelity_narrative
+
+    full = [{"review_date": "2023-01-10", "item": k, "score": 4 if k > 5 else 3} for k in range(1, 26)]
+    part = [{"review_date": "2023-07-10", "item": k, "score": 5} for k in range(1, 20)]
+    text = fidelity_narrative(fidelity_reviews(pd.DataFrame(full + part)))
+    assert "95 pistettä" in text and "kohtalainen" in text
+    assert "Keskeneräisiä arviointeja (10.7.2023)" in text
+    assert "asiakasmäärä valmentajaa kohden (3)" in text
+
+
+def test_subgroup_by_sex_and_age_band() -> None:
+    # clients born 1980 with index dates 2021–2024: ages 41–44 at the index date
+    clients = CLIENTS.assign(sex=["F" if i % 2 else "M" for i in range(len(CLIENTS))], birth_year=1980)
+    subs = [{"label": "Naiset 40–44", "sex": "F", "age_band": (40, 44)},
+            {"label": "Yli 50", "age_band": (50, 120)}]
+    res = employment_outcomes(clients, EPISODES, cutoff=CUTOFF, subgroups=subs)
+    iv = res.outcomes[res.outcomes["group"] == "intervention"].merge(clients[["client_id", "sex"]], on="client_id")
+    women = res.get("employment_rate", "Naiset 40–44:kyllä")
+    assert women.n == (iv["sex"] == "F").sum() and women.numerator == int(iv.loc[iv["sex"] == "F", "employed"].sum())
+    with pytest.raises(KeyError):  # nobody over 50: no empty "kyllä" row
+        res.get("employment_rate", "Yli 50:kyllä")
+    assert res.get("employment_rate", "Yli 50:ei").n == len(iv)

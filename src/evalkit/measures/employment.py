@@ -424,6 +424,13 @@ class EmploymentResult(MeasureResult):
     def has_comparison(self) -> bool:
         return "comparison" in self.groups
 
+    def benchmark_table(self) -> pd.DataFrame:
+        """Employment-rate rows of :attr:`benchmarks` (ours, the target range, the published
+        figures) for a report table: ``label``, ``estimate``, ``ci_low``, ``ci_high``, ``source``;
+        the target's range is in ``ci_low`` – ``ci_high``."""
+        b = self.benchmarks
+        return b[b["measure"] == "rate"].reset_index(drop=True)
+
     def funnel_table(self, *, min_cell: int, group: str = "intervention", language: str = "fi") -> pd.DataFrame:
         """The funnel of one group for a report table: ``stage`` as a label, ``n`` and the two
         shares; the shares of a stage with 1 … ``min_cell`` − 1 people are blanked (the count

@@ -79,6 +79,15 @@ class FidelityResult(MeasureResult):
     items: pd.DataFrame = field(default_factory=pd.DataFrame)
     weakest: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+    def reviews_table(self, *, language: str = "fi") -> pd.DataFrame:
+        """The reviews for a report table: ``review_date``, ``items_scored``, ``total`` and the
+        band as a label in ``language`` (``band_label``)."""
+        from ..report.i18n import label
+
+        t = self.reviews.copy()
+        t["band_label"] = [label(f"employment.bands.{b}", language) for b in t["band"]]
+        return t
+
     @property
     def latest(self) -> dict[str, Any] | None:
         """The latest complete review as a dict (``review_date``, ``total``, ``band``), or None."""

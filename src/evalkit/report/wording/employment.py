@@ -128,6 +128,8 @@ def _comparison_sentence(s: dict, language: str) -> str:
         else:
             faster = "nopeammin" if hr.estimate > 1 else "hitaammin"
             out += f" Toimintamallin asiakkaat työllistyivät {faster} (Coxin vaarasuhde {hr_text})."
+    out += (" Vertailuksi: satunnaistettujen tutkimusten meta-analyysissä IPS:n riskisuhde avoimille "
+            "työmarkkinoille työllistymisessä oli 1,63 (95 % LV 1,46–1,82; Frederick & VanderWeele 2019).")
     out += (" Vertailuryhmä ei ole satunnaistettu, joten ero kuvaa toimintamallin vaikutusta vain sillä "
             "edellytyksellä, että ryhmät olivat muuten vertailukelpoisia.")
     return out
