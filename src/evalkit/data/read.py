@@ -172,7 +172,7 @@ def _read_csv(source: TableSource, path: Path, shown: str) -> RawFile:
 
 
 def _cell_text(v: object) -> object:
-    if v is None:
+    if v is None or v is pd.NaT or v is pd.NA:  # empty cells of Parquet date / nullable integer columns
         return None
     if isinstance(v, datetime):
         return v.date().isoformat() if (v.hour, v.minute, v.second, v.microsecond) == (0, 0, 0, 0) else v.isoformat(sep=" ")
