@@ -141,9 +141,66 @@ def test_excel_table(tmp_path):
 
 
 # ---------------------------------------------------------------- dialect twins
-def _twins(tmp_path, table: str, text: str) -> list[pd.DataFrame]:
-    """The same table written in five dialects; returns the loaded frames."""
-    frames = []
+QUESTIONNAIRES = (
+    "client_id,date,instrument,session," + ",".join(f"item_{i}" for i in range(1, 10)) + ",total\n"
+    "A1,2024-02-01,PHQ-9,0,1,2,0,3,1,1,0,2,1,11\n"
+    "A2,2024-03-01,GAD-7,1,2,2,1,0,3,1,2,,,11\n"
+    "A1,2024-05-01,PHQ-9,4,,,,,,,,,,14\n"
+)
+TWIN_TEXTS: dict[str, str] = {
+    "clients": CLIENTS_FULL,
+    "visits": ("client_id,date,service,professional,contact_type,n\n"
+               "A1,2024-02-03,psychiatry,nurse,phone,1\nA2,2024-02-04,primary_care,physician,visit,2\n"
+               "A1,2024-03-15,työterveys,lääkäri,home,0\n"),
+    "employment": EMPLOYMENT,
+    "questionnaires": QUESTIONNAIRES,
+    "unit_costs": ("service,professional,contact_type,unit_cost_eur,cost_year,source\n"
+                   "psychiatry,,,120.50,2024,THL 2024\npsychiatry,nurse,phone,35.25,2024,THL 2024\n"
+                   "primary_care,,,60,2024,Soite\n"),
+    "intervention_costs": ("model,item,amount_eur,year,basis\ntesti,IPS-valmentaja,52000.50,2024,total\n"
+                           "testi,koulutus,300,2024,per_client\n"),
+    "price_index": "year,index\n2023,100\n2024,103.25\n",
+    "fidelity": "review_date,item,score\n2024-06-01,1,4\n2024-06-01,2,5\n2024-12-01,1,3\n",
+    "indicators": ("indicator,period,value,target,unit\ngroups_running,2024Q3,4,5,groups\n"
+                   "participants,2024-05,37.5,,persons\nparticipants,2024,120,,persons\n"),
+    "waits": ("case_id,client_id,service,site,contact_date,event_date,urgency\n"
+              "W1,A1,psychiatry,Kokkola,2024-02-01,2024-02-20,kiireellinen\nW2,,primary_care,Kälviä,2024-03-05,,\n"),
+}
+
+
+def _typed_frame(table: str, text: str) -> pd.DataFrame:
+    """The table as a user's spreadsheet or Parquet writer holds it: dates as dates, numbers as numbers."""
+    import io
+
+    from evalkit.data.contract import CONTRACT
+
+    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False).replace("", None)
+    spec = CONTRACT[table]
+    for c in df.columns:
+        kind = spec.column(c).kind
+        if kind == "date":
+            df[c] = pd.to_datetime(df[c])
+        elif kind == "int":
+            df[c] = pd.to_numeric(df[c]).astype("Int64")
+        elif kind == "float":
+            df[c] = pd.to_numeric(df[c]).astype("float64")
+    return df
+
+
+def _loaded(root, table: str, path: str) -> pd.DataFrame:
+    data = load_tables(make_params({table: path}), root, [table])
+    try:
+        t = data.tables[table]
+        if table == "visits":  # a lazy DuckDB relation: fetch it in a fixed order
+            return data.con.sql("select * from visits order by date, client_id").df()
+        return t
+    finally:
+        data.close()
+
+
+def _twins(tmp_path, table: str, text: str) -> dict[str, pd.DataFrame]:
+    """The same table written in six dialects and formats; returns the loaded frames by variant."""
+    frames = {}
     variants = {
         "intl.csv": text.encode("utf-8"),
         "fi_cp1252.csv": to_finnish(text, encoding="cp1252"),
@@ -154,31 +211,45 @@ def _twins(tmp_path, table: str, text: str) -> list[pd.DataFrame]:
         root = tmp_path / name.split(".")[0]
         base_files(root)
         write(root, f"{table}.csv", payload)
-        frames.append(load_tables(make_params({table: f"{table}.csv"}), root, [table]).tables[table])
-    # Excel: text cells typed as a user's sheet would hold them
+        frames[name] = _loaded(root, table, f"{table}.csv")
+    typed = _typed_frame(table, text)
     root = tmp_path / "xlsx"
     base_files(root)
-    import io
-
-    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    for c in df.columns:
-        if c.endswith("date"):
-            df[c] = pd.to_datetime(df[c].replace("", None))
-        elif c in ("hours_per_week", "monthly_wage_eur", "birth_year"):
-            df[c] = pd.to_numeric(df[c].replace("", None))
-    df.to_excel(root / f"{table}.xlsx", index=False)
-    frames.append(load_tables(make_params({table: f"{table}.xlsx"}), root, [table]).tables[table])
+    typed.to_excel(root / f"{table}.xlsx", index=False)
+    frames["xlsx"] = _loaded(root, table, f"{table}.xlsx")
+    root = tmp_path / "parquet"
+    base_files(root)
+    typed.to_parquet(root / f"{table}.parquet", index=False)
+    frames["parquet"] = _loaded(root, table, f"{table}.parquet")
     return frames
 
 
-@pytest.mark.parametrize(("table", "text"), [("employment", EMPLOYMENT), ("clients", CLIENTS_FULL)])
-def test_dialect_twins_load_identically(tmp_path, table, text):
+def test_twins_cover_every_table():
+    from evalkit.data.contract import CONTRACT
+
+    assert set(TWIN_TEXTS) == set(CONTRACT)
+
+
+@pytest.mark.parametrize("table", list(TWIN_TEXTS))
+def test_dialect_twins_load_identically(tmp_path, table):
+    """International CSV, Finnish Excel CSV (cp1252 and UTF-8 with BOM), UTF-16 tab text, Excel
+    and Parquet of the same data load to exactly the same typed table."""
+    text = TWIN_TEXTS[table]
     frames = _twins(tmp_path, table, text)
-    assert len(frames) == 5
-    for other in frames[1:]:
-        frame_equal(frames[0], other)
+    reference = frames.pop("intl.csv")
+    assert len(reference) == text.count("\n") - 1  # every row arrived
+    for name, other in frames.items():
+        try:
+            frame_equal(reference, other)
+        except AssertionError as exc:
+            raise AssertionError(f"{table}: {name} differs from the international CSV: {exc}") from None
     if table == "employment":
-        assert frames[0]["monthly_wage_eur"].tolist()[0] == 2450.75
+        assert reference["monthly_wage_eur"].tolist()[0] == 2450.75
+    if table == "indicators":
+        assert reference["value"].tolist()[1] == 37.5
+        assert reference["period"].tolist() == ["2024Q3", "2024-05", "2024"]
+    if table == "waits":
+        assert reference["site"].tolist() == ["Kokkola", "Kälviä"]
 
 
 def test_finnish_dialect_detected_in_flow(tmp_path):
