@@ -268,3 +268,17 @@ def test_visits_finnish_cp1252(tmp_path):
     assert rows[1][2:4] == ("työterveys", "lääkäri")
     assert str(rows[1][1]) == "2024-02-14"
     assert "cp1252" in data.flow_of("visits").dialect
+
+
+def test_visits_glob_same_file_name_in_two_folders(tmp_path):
+    """cp1252 files are transcoded to temporary UTF-8 copies: files of the same name from
+    different folders must not overwrite each other (rows silently lost and doubled)."""
+    base_files(tmp_path)
+    write(tmp_path, "v/2024/visits.csv", "client_id;date;service\r\nA1;3.2.2024;työterveys\r\n", encoding="cp1252")
+    write(tmp_path, "v/2025/visits.csv", "client_id;date;service\r\nA2;4.2.2025;lääkäri\r\nA2;5.2.2025;x\r\n",
+          encoding="cp1252")
+    data = load_tables(make_params({"visits": "v/*/visits.csv"}), tmp_path, ["visits"])
+    rows = data.con.sql("select client_id, service from visits order by date").fetchall()
+    assert rows == [("A1", "työterveys"), ("A2", "lääkäri"), ("A2", "x")]
+    assert data.flow_of("visits").read == 3
+    data.close()

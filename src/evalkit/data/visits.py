@@ -85,9 +85,24 @@ def _csv_header(path: Path, encoding: str, sep: str) -> list[str]:
     return [c.replace("\ufeff", "").strip() for c in rec]
 
 
-def _transcode(path: Path, encoding: str, tmpdir: Path) -> Path:
-    """Stream a non-UTF-8 text file into a UTF-8 copy DuckDB can read."""
-    target = tmpdir / (path.stem + ".utf8.csv")
+def _sep_name(sep: str) -> str:
+    return "tabs" if sep == "\t" else f"'{sep}'"
+
+
+def _date_sample(text: str, sep: str, header: list[str], source: TableSource, date_col: str) -> list[Sniffed]:
+    """(value, row, column) of the date column in a text sample of one CSV file."""
+    names = [source.columns.get(c, c) for c in header]
+    if date_col not in names:
+        return []
+    j = names.index(date_col)
+    recs = sample_records(text, sep)
+    return [(r[j], i, header[j]) for i, r in enumerate(recs[1:], start=2) if len(r) > j]
+
+
+def _transcode(path: Path, encoding: str, tmpdir: Path, prefix: str = "") -> Path:
+    """Stream a non-UTF-8 text file into a UTF-8 copy DuckDB can read (``prefix`` keeps files of
+    the same name from different folders apart)."""
+    target = tmpdir / (prefix + path.stem + ".utf8.csv")
     decoder = codecs.getincrementaldecoder(encoding)()
     with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
         while chunk := src.read(1 << 24):
@@ -120,6 +135,7 @@ def _source(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list[Pat
         files: list[str] = []
         temp: list[Path] = []
         sample_text = ""
+        samples: dict[str, list[Sniffed]] = {}
         tmpdir: Path | None = None
         for p in paths:
             s = shown[str(p)]
@@ -129,15 +145,22 @@ def _source(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list[Pat
             text = read_text_sample(p, e).removeprefix("\ufeff")
             if not text.strip():
                 raise DataError([DataProblem(file=s, rule="the file is empty (no header row)")])
-            sep = sep or detect_separator(text, s)
+            fsep = source.separator or detect_separator(text, s)
+            if sep is not None and fsep != sep:  # one DuckDB scan reads every file with one separator
+                raise DataError([DataProblem(
+                    file=s, row=1, rule=f"separates columns with {_sep_name(fsep)} but {shown[str(paths[0])]} with "
+                    f"{_sep_name(sep)}; export every file of the table the same way")])
+            sep = fsep
             h = _csv_header(p, e, sep)
             if header is None:
                 header, enc, sample_text = h, e, text
             elif h != header:
                 raise DataError([DataProblem(file=s, row=1, rule=f"has different columns from {shown[str(paths[0])]}")])
+            if date_col is not None and source.date_format is None:
+                samples[s] = _date_sample(text, sep, h, source, date_col)
             if e.replace("-sig", "") not in ("utf-8",):
                 tmpdir = tmpdir or Path(tempfile.mkdtemp(prefix="evalkit-visits-"))
-                t = _transcode(p, e, tmpdir)
+                t = _transcode(p, e, tmpdir, prefix=f"{len(files)}_")
                 temp.append(t)
                 shown[str(t)] = s
                 files.append(str(t))
@@ -148,13 +171,16 @@ def _source(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list[Pat
         flist = "[" + ", ".join(_lit(f) for f in files) + "]"
         sql = (f"read_csv({flist}, delim={_lit(sep)}, header=true, auto_detect=false, columns={cols}, "
                "quote='\"', escape='\"', filename=true, ignore_errors=true)")
-        dates: list[Sniffed] = []
-        if date_col is not None:
-            recs = sample_records(sample_text, sep)
-            names = [source.columns.get(c, c) for c in header]
-            if date_col in names:
-                j = names.index(date_col)
-                dates = [(r[j], i, header[j]) for i, r in enumerate(recs[1:], start=2) if len(r) > j]
+        dates = _date_sample(sample_text, sep, header, source, date_col) if date_col is not None else []
+        formats = {f: detect_date_format(v, file=f) for f, v in samples.items() if any(x[0].strip() for x in v)}
+        if len(set(formats.values())) > 1:  # one date format is parsed for all files
+            first, fmt0 = next(iter(formats.items()))
+            other, fmt1 = next((f, x) for f, x in formats.items() if x != fmt0)
+            value, row, column = next(x for x in samples[other] if x[0].strip())
+            raise DataError([DataProblem(
+                file=other, row=row, column=column, value=value,
+                rule=f"dates are written {fmt_label(fmt1)} but in {first} {fmt_label(fmt0)}; export every file of "
+                "the table the same way (or set date_format: when they agree)")])
         return _Source(sql, header, "csv", shown, encoding=enc, separator=sep, date_values=dates, temp=temp)
     if fmt == "parquet":
         flist = "[" + ", ".join(_lit(str(p)) for p in paths) + "]"
