@@ -200,6 +200,16 @@ CASES: list[Case] = [
     Case("visits-undecodable-bytes",
          {"visits.csv": b"client_id,date,service\nA1,2024-02-03,psy\x81\x8d\n"},
          ("visits.csv", "neither UTF-8 nor Windows-1252")),
+    Case("visits-glob-mixed-separators",
+         {"v/a.csv": "client_id,date,service\nA1,2024-02-03,psychiatry\n",
+          "v/b.csv": "client_id;date;service\r\nA2;2024-02-04;dental\r\n".encode("cp1252")},
+         ("v/b.csv, row 1", "separates columns with ';' but v/a.csv with ','"),
+         tables={"visits": "v/*.csv"}),
+    Case("visits-glob-mixed-date-formats",
+         {"v/a.csv": "client_id,date,service\nA1,2024-02-03,psychiatry\n",
+          "v/b.csv": "client_id,date,service\nA2,4.2.2024,dental\nA1,31.2.2024,dental\n"},
+         ("v/b.csv, row 2, column 'date', value \"4.2.2024\"", "d.m.yyyy but in v/a.csv yyyy-mm-dd"),
+         tables={"visits": "v/*.csv"}),
     # ------------------------------------------------------------ visits Parquet
     Case("visits-parquet-missing-column",
          {"visits.parquet": _parquet("visits.parquet", pd.DataFrame({"client_id": ["A1"], "pvm": ["2024-02-03"],
@@ -388,8 +398,10 @@ def _setup(tmp_path: Path, case: Case, *, quarantine: bool = False) -> tuple[Pat
         if callable(content):
             content(data)
         elif isinstance(content, bytes):
+            (data / rel).parent.mkdir(parents=True, exist_ok=True)
             (data / rel).write_bytes(content)
         else:
+            (data / rel).parent.mkdir(parents=True, exist_ok=True)
             (data / rel).write_text(content, encoding="utf-8")
     pdir = tmp_path / "params"
     pdir.mkdir()
