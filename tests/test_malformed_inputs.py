@@ -111,6 +111,11 @@ CASES: list[Case] = [
          {"clients.csv": "client_id,group,index_date,diagnoses\nA1,intervention,2024-02-01,F32\n"
                          f"A2,comparison,2024-03-15,F41 (asiakas {HETU} soitti)\n"},
          ("clients.csv, row 3, column 'diagnoses'", "henkilötunnus"), hidden=HETU),
+    Case("employment-hetu-in-extra-column",
+         {"employment.csv": "client_id,start_date,status,lisatieto\nA1,2024-03-01,competitive,\n"
+                            f"A2,2024-05-02,study,soitettu {HETU}\n"},
+         ("employment.csv, row 3, column 'lisatieto'", "henkilötunnus"),
+         tables={"employment": "employment.csv"}, hidden=HETU),
     Case("clients-name-as-client-id",
          {"clients.csv": "client_id,group,index_date\nA1,intervention,2024-02-01\nMatti Meikäläinen,comparison,2024-03-15\n"},
          ("clients.csv, row 3, column 'client_id'", "person's name"), hidden="Meikäläinen"),

@@ -164,6 +164,9 @@ def _file_to_typed(name: str, spec: TableSpec, source: TableSource, raw: RawFile
             first = int(frame[ours].notna().to_numpy().argmax())
             raise DataError([DataProblem(file=file, row=int(raw.rows[first]), column=theirs, value=frame[ours].iloc[first],
                                          rule=f"{PARQUET_DATE_RULE} (the column is stored as {raw.types[theirs]})")])
+    for col in frame.columns:  # columns the contract does not use are not read, but must not hold a hetu either
+        if col not in spec.names:
+            scan_values(frame[col], raw.rows, file=file, column=col, identifier=False)
     frame = frame[[c for c in spec.names if c in frame.columns]].copy()
     for col, mapping in source.values.items():
         if col in frame:
