@@ -43,7 +43,7 @@ def test_another_seed_changes_the_samples_but_not_the_design(tmp_path: Path, dem
     b = pd.read_parquet(demo_data / "demo/ips/visits.parquet")
     assert len(a) != len(b) or not a.equals(b)
     t = read_truth(tmp_path / "demo/TRUTH.yaml")["by_key"]
-    assert t[("ips", "employment", "employed", "intervention")]["value"] == pytest.approx(25 / 73, abs=1e-4)
+    assert t[("ips", "employment", "employment_rate", "intervention")]["value"] == pytest.approx(25 / 73, abs=1e-4)
 
 
 def test_committed_reference_data_match_the_generator(tmp_path: Path) -> None:
@@ -56,7 +56,8 @@ def test_truth_file_covers_every_model_with_stated_estimands(demo_data: Path) ->
     assert truth["seed"] == DEMO_SEED
     assert {h["model"] for h in truth["headline"]} == set(MODELS)
     for h in truth["headline"]:
-        assert set(h) == {"model", "measure", "indicator", "group", "value", "unit", "estimand"}
+        assert {"model", "measure", "indicator", "group", "value", "unit", "estimand"} <= set(h)
+        assert set(h) <= {"model", "measure", "indicator", "group", "value", "unit", "estimand", "sample_value"}
         assert len(h["estimand"]) > 20
     key = truth["by_key"]
     assert key[("ips", "visits", "did_rate_ratio", "all")]["value"] == pytest.approx(0.8)
@@ -65,7 +66,9 @@ def test_truth_file_covers_every_model_with_stated_estimands(demo_data: Path) ->
     assert key[("terapiat_etulinjaan", "visits", "did_rate_ratio", "all")]["value"] == pytest.approx(0.7)
     assert key[("tyottomien_tyokyky", "visits", "rate_ratio", "intervention")]["value"] == pytest.approx(0.69)
     assert key[("hyvinvointilahete", "visits", "rate_ratio", "intervention")]["value"] == pytest.approx(0.82)
-    assert key[("hoitotakuu", "waiting", "its_level_change", "all")]["value"] == pytest.approx(0.15)
+    # a very long wait (2 %) overrides the within-7-days draw: the share moves by 0.98 × 0.15
+    assert key[("hoitotakuu", "waiting", "its_level_change", "all")]["value"] == pytest.approx(0.98 * 0.15)
+    assert key[("hoitotakuu", "waiting", "its_slope_change", "all")]["value"] == pytest.approx(0.98 * 0.006)
 
 
 def test_every_model_params_file_loads_its_demo_tables(demo_data: Path) -> None:

@@ -4,8 +4,9 @@
 (mixed formats: Finnish-dialect CSV in cp1252, international CSV, Excel, Parquet), the
 example reference data (unit costs, price index) under ``out/../reference/`` and
 ``out/TRUTH.yaml``: every generating parameter and the true value of each headline
-estimate (``headline:`` rows keyed by model, measure, indicator and group, each with its
-estimand stated). The same seed writes byte-identical files. Each model draws from its own
+estimate (``headline:`` rows keyed by the results.csv ids model, measure, indicator and
+group, each with its estimand stated, and where the generator can compute it the
+``sample_value`` of the realised sample). The same seed writes byte-identical files. Each model draws from its own
 random stream (``SeedSequence([seed, model])``), so the models are independent.
 """
 
@@ -68,8 +69,13 @@ def write_demo_data(
     written += write_reference(Path(reference_dir) if reference_dir else out.parent / "reference")
     doc = {
         "about": ("Truth of the evalkit demo data: every generating parameter and the true value of each "
-                  "headline estimate. Values are properties of the generating model (population values), "
-                  "not of this sample, unless the estimand says 'fixed by design'."),
+                  "headline estimate. Headline rows are keyed by the stable ids of the pipeline's results.csv "
+                  "(model, measure, indicator, group). 'value' is a property of the generating model (population "
+                  "value), not of this sample, unless the estimand says 'fixed by design'; the 95 % interval of "
+                  "the estimate should contain it. 'sample_value', where given, is the same statistic computed "
+                  "by the generator's own rules on this sample: the estimate must reproduce it, and a population "
+                  "value outside the interval is then a chance miss of this sample (about 1 row in 20), not an "
+                  "error of the estimator."),
         "generator": f"evalkit {__version__} (evalkit.data.demo)",
         "seed": seed,
         "data_start": DATA_START.isoformat(),

@@ -176,10 +176,29 @@ def expected_visits(stream: Stream, group: str, window: tuple[int, int], *, ampl
 
 
 def headline_row(model: str, measure: str, indicator: str, group: str, value: float, unit: str,
-                 estimand: str) -> dict:
-    """One ``headline:`` row of the truth file."""
-    return {"model": model, "measure": measure, "indicator": indicator, "group": group,
-            "value": round(float(value), 4), "unit": unit, "estimand": estimand}
+                 estimand: str, *, sample_value: float | None = None) -> dict:
+    """One ``headline:`` row of the truth file.
+
+    ``model``, ``measure``, ``indicator`` and ``group`` are the stable ids of the matching
+    row of the pipeline's ``results.csv``. ``value`` is the true value of the estimand (a
+    population value of the generating model, or fixed by design); ``sample_value``, where
+    given, is the same statistic computed by the generator's own rules on the realised demo
+    sample — what the estimate must reproduce, and what tells sampling error from a faulty
+    estimator when the interval misses ``value``.
+    """
+    row = {"model": model, "measure": measure, "indicator": indicator, "group": group,
+           "value": _round(value), "unit": unit, "estimand": estimand}
+    if sample_value is not None:
+        row["sample_value"] = _round(sample_value)
+    return row
+
+
+def _round(value: float) -> float:
+    """4 decimals, but at least 6 significant digits (a slope of 0.00588 keeps its digits)."""
+    v = float(value)
+    if v == 0 or not np.isfinite(v):
+        return v
+    return round(v, max(4, 5 - int(np.floor(np.log10(abs(v))))))
 
 
 def stream_rows(streams: Sequence[Stream]) -> list[dict]:

@@ -34,8 +34,8 @@ RTM_RATIO, RTM_TAU, EFFECT = 0.82 / 0.90, 45.0, 0.90
 WINDOW_PRE, WINDOW_POST = (-365, -1), (0, 364)
 
 
-def H(*args) -> dict:
-    return headline_row(MODEL, *args)
+def H(*args, **kwargs) -> dict:
+    return headline_row(MODEL, *args, **kwargs)
 
 
 def streams() -> list[Stream]:

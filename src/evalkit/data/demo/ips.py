@@ -58,8 +58,8 @@ INTERVENTION_COSTS = (  # item, amount_eur, year, basis
 )
 
 
-def H(*args) -> dict:
-    return headline_row(MODEL, *args)
+def H(*args, **kwargs) -> dict:
+    return headline_row(MODEL, *args, **kwargs)
 
 
 _PSYCHOSIS = ("F20.0", "F20.0", "F20.5", "F21", "F22.0", "F23.1", "F25.0", "F25.1", "F29")
@@ -278,16 +278,19 @@ def truth(cl: pd.DataFrame, visits: pd.DataFrame, emp: pd.DataFrame, amp: float)
                f"population post/pre rate ratio, comparison = regression to the mean only ({vis_f}; {win})"),
             H("visits", "did_rate_ratio", "all", rr_i / rr_c, "rate_ratio",
                f"difference-in-differences rate ratio = the intervention's multiplicative effect on the rate ({vis_f})"),
-            H("employment", "employed", "intervention", p1, "proportion",
+            H("employment", "employment_rate", "intervention", p1, "proportion",
                "share with a competitive (open labour market) job starting after the agreement, until the cut-off; "
                "fixed by design: 25 / 73"),
-            H("employment", "employed", "comparison", p0, "proportion",
-               "generating probability of a competitive job after the pseudo-index (binomial draws)"),
-            H("employment", "employed_risk_ratio", "all", p1 / p0, "ratio", "p_intervention / p_comparison"),
-            H("employment", "employed_risk_difference", "all", p1 - p0, "difference", "p_intervention − p_comparison"),
-            H("employment", "progressed", "intervention", prog, "proportion",
+            H("employment", "employment_rate", "comparison", p0, "proportion",
+               "generating probability of a competitive job after the pseudo-index (binomial draws)",
+               sample_value=realised_c / N_COMPARISON),
+            H("employment", "risk_ratio", "all", p1 / p0, "ratio", "p_intervention / p_comparison",
+              sample_value=p1 / (realised_c / N_COMPARISON)),
+            H("employment", "risk_difference", "all", p1 - p0, "difference", "p_intervention − p_comparison",
+              sample_value=p1 - realised_c / N_COMPARISON),
+            H("employment", "progression_rate", "intervention", prog, "proportion",
                "share employed or progressed to study / volunteering / work trial after the agreement: 41 / 73"),
-            H("employment", "fidelity_total", "all", fid_total, "points", "latest IPS-25 review total (of 125)"),
+            H("fidelity", "fidelity_total", "all", fid_total, "points", "latest IPS-25 review total (of 125)"),
             H("costs", "incremental_cost", "all", d_cost, "eur",
                "expected per-client cost difference, intervention − comparison, in 2024 euros: intervention costs "
                f"(total-basis items ÷ {N_AGREEMENTS} agreement clients, moved with the price index) + visits of every "

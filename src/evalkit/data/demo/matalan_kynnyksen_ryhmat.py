@@ -22,8 +22,8 @@ VISITS_PER_GROUP_QUARTER = 27.0
 PEOPLE_PER_GROUP_YEAR = 9.0
 
 
-def H(*args) -> dict:
-    return headline_row(MODEL, *args)
+def H(*args, **kwargs) -> dict:
+    return headline_row(MODEL, *args, **kwargs)
 
 
 def write(rng: np.random.Generator, out: Output) -> dict:

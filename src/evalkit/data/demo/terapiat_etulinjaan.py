@@ -55,8 +55,8 @@ SYM = {
     "sessions_p": [0.10, 0.12, 0.16, 0.18, 0.18, 0.14, 0.12], "p_missing_item": 0.03,
 }
 
-def H(*args) -> dict:
-    return headline_row(MODEL, *args)
+def H(*args, **kwargs) -> dict:
+    return headline_row(MODEL, *args, **kwargs)
 
 
 _PHQ_OFF = np.array([0.25, 0.3, 0.25, 0.35, 0.05, -0.1, -0.2, -0.3, -0.6])
@@ -155,6 +155,12 @@ def symptom_truth() -> dict[str, float]:
     rng = np.random.default_rng(MC_SEED)
     oi = course_outcomes(simulate_courses(rng, MC_N, comparison=False), MC_N)
     oc = course_outcomes(simulate_courses(rng, MC_N, comparison=True), MC_N)
+    return symptom_statistics(oi, oc)
+
+
+def symptom_statistics(oi: pd.DataFrame, oc: pd.DataFrame) -> dict[str, float]:
+    """The headline symptom statistics of intervention and comparison ``course_outcomes``: on the
+    Monte Carlo population they are the population values, on the demo clients the sample values."""
     pi = oi[oi["paired"]]
     pc = oc[oc["paired"]]
     recovery = pi.loc[pi["case_first"], "recovered"].mean()
@@ -233,10 +239,11 @@ def write(rng: np.random.Generator, out: Output) -> dict:
     write_csv(quest, out.path(f"{MODEL}/questionnaires.csv"), dialect="finnish", encoding="utf-8-sig")
     write_parquet(visits, out.path(f"{MODEL}/visits.parquet"))
     write_csv(costs, out.path(f"{MODEL}/intervention_costs.csv"), dialect="finnish")
-    return _truth(amp, len(visits), sim_i)
+    sample = symptom_statistics(course_outcomes(sim_i, N_STARTED), course_outcomes(sim_c, N_COMPARISON))
+    return _truth(amp, len(visits), sim_i, sample)
 
 
-def _truth(amp: float, n_visits: int, sim_i: dict) -> dict:
+def _truth(amp: float, n_visits: int, sim_i: dict, sample: dict[str, float]) -> dict:
     st = streams()
     psy = [s for s in st if s.service == "psychiatry"]
 
@@ -268,18 +275,21 @@ def _truth(amp: float, n_visits: int, sim_i: dict) -> dict:
             "visit_cost_post_per_client_eur_2024": {k: round(v, 2) for k, v in vc.items()},
         },
         "realised": {"visits_rows": n_visits, "questionnaires_rows": int(2 * len(sim_i["client"])),
-                     "dropouts_after_first": int((sim_i["sessions"] == 1).sum())},
+                     "dropouts_after_first": int((sim_i["sessions"] == 1).sum()),
+                     "sample_values": {k: round(v, 4) for k, v in sample.items()}},
         "headline": [
             H("symptoms", "recovery_rate", "intervention", sym["recovery_rate"], "proportion",
                nhs + "recovered / paired courses at caseness at the first score (PHQ-9 ≥ 10 or GAD-7 ≥ 8); "
-               "population value (Monte Carlo)"),
+               "population value (Monte Carlo)", sample_value=sample["recovery_rate"]),
             H("symptoms", "reliable_improvement_rate", "intervention", sym["reliable_improvement_rate"], "proportion",
-               nhs + "PHQ-9 −6 or GAD-7 −4 without reliable deterioration / paired courses"),
+               nhs + "PHQ-9 −6 or GAD-7 −4 without reliable deterioration / paired courses",
+               sample_value=sample["reliable_improvement_rate"]),
             H("symptoms", "phq9_mean_change", "intervention", sym["phq9_mean_change"], "points",
-               nhs + "mean of last − first PHQ-9 total"),
-            H("symptoms", "ancova_group_effect", "all", sym["ancova_group_effect"], "points",
+               nhs + "mean of last − first PHQ-9 total", sample_value=sample["phq9_mean_change"]),
+            H("symptoms", "phq9_ancova_group_effect", "all", sym["ancova_group_effect"], "points",
                "population least-squares coefficient of group (intervention vs comparison) in last PHQ-9 ~ first "
-               "PHQ-9 + group, paired clients of both groups"),
+               "PHQ-9 + group, paired clients of both groups (Monte Carlo); sample_value: the same least squares on "
+               "the demo clients", sample_value=sample["ancova_group_effect"]),
             H("visits", "rate_ratio", "intervention", rr_i, "rate_ratio",
                f"population post/pre rate ratio, includes regression to the mean ({vf})"),
             H("visits", "rate_ratio", "comparison", rr_c, "rate_ratio",
