@@ -1,4 +1,5 @@
-"""End to end: `evalkit run` + `evalkit report` into a temporary directory."""
+"""End to end: `evalkit run` + `evalkit report` into a temporary directory (the session's
+``pipeline`` fixture in conftest.py, shared with test_truth_recovered.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import base64
 import io
 import json
 import re
-import time
 import zipfile
 from pathlib import Path
 
@@ -19,16 +19,6 @@ from .conftest import run_cli
 from .test_notebook_headlines import dirty_cells
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def pipeline(demo_data: Path, tmp_path_factory) -> dict:
-    out = tmp_path_factory.mktemp("reports")
-    t0 = time.perf_counter()
-    first = run_cli("run", "--data", str(demo_data), "--out", str(out), "--quiet")
-    cold = time.perf_counter() - t0
-    report = run_cli("report", "--out", str(out))
-    return {"out": out, "first": first, "report": report, "cold": cold, "data": demo_data}
 
 
 def test_run_and_report_succeed(pipeline) -> None:
