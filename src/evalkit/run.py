@@ -236,6 +236,14 @@ def _ipc_kernel_manager():
             self._ipc_dir = tempfile.mkdtemp(prefix="evalkit-kernel-")
             return os.path.join(self._ipc_dir, "k")
 
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+            # the kernel process's own stdout/stderr carry only infrastructure chatter (e.g.
+            # "KeyboardInterrupt caught in kernel" at shutdown) that would garble the progress
+            # bar; what the notebook's cells print is captured in the executed notebook
+            kw.setdefault("stdout", subprocess.DEVNULL)
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
         async def _async_cleanup_resources(self, restart: bool = False) -> None:
             await super()._async_cleanup_resources(restart=restart)
             ipc_dir = getattr(self, "_ipc_dir", None)
