@@ -13,7 +13,7 @@ from evalkit.results import Estimate, MeasureResult
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "tools"))
-from check_notebooks_clean import dirty_cells, is_check_cell  # noqa: E402
+from check_notebooks_clean import cells_without_id, dirty_cells, is_check_cell  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -77,3 +77,13 @@ def test_every_notebook_has_a_checked_headline_cell(path):
     assert all(c["outputs"] for c in checks), f"{path.name}: store the headline output: {how}"
     text = "".join("".join(o["text"]) for c in checks for o in c["outputs"])
     assert "LV" in text or "%" in text  # figures, not an empty print
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_cell_has_an_id(nb_path: Path) -> None:
+    # without ids papermill/nbformat print a MissingIDFieldWarning into every `evalkit run`
+    assert cells_without_id(json.loads(nb_path.read_text(encoding="utf-8"))) == []
+
+
+def test_cells_without_id_are_found() -> None:
+    assert cells_without_id({"cells": [{"id": "a"}, {"cell_type": "code"}, {"id": ""}]}) == [1, 2]

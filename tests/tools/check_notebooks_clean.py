@@ -5,6 +5,10 @@ The one exception are headline cells, whose first line is ``# NBVAL_CHECK_OUTPUT
 compares their printed output with the stored one, so they keep it — plain ``stdout`` text
 only (aggregate, suppressed headline figures from the demo data; never tables, HTML or
 images) and execution count 1 (nbval refuses stored outputs of a cell marked as never run). ``tests/tools/headline_outputs.py`` refreshes them.
+
+Every cell also needs an ``id`` (nbformat 4.5): papermill and nbformat warn on each run
+about cells without one, and future nbformat versions refuse them. ``--fix`` gives a
+missing id a stable name (``<notebook>-<index>``), never a random one.
 """
 
 from __future__ import annotations
@@ -37,6 +41,10 @@ def dirty_cells(nb: dict) -> list[int]:
     ]
 
 
+def cells_without_id(nb: dict) -> list[int]:
+    return [i for i, c in enumerate(nb.get("cells", [])) if not c.get("id")]
+
+
 def main(argv: list[str]) -> int:
     fix = "--fix" in argv
     paths = [Path(a) for a in argv if a != "--fix"] or [Path("notebooks")]
@@ -44,20 +52,32 @@ def main(argv: list[str]) -> int:
     bad = []
     for f in files:
         nb = json.loads(f.read_text(encoding="utf-8"))
-        cells = dirty_cells(nb)
-        if cells and fix:
+        cells, no_id = dirty_cells(nb), cells_without_id(nb)
+        if (cells or no_id) and fix:
             for i in cells:
                 cell = nb["cells"][i]
                 if not _allowed(cell):
                     cell["outputs"] = []
                 cell["execution_count"] = 1 if _allowed(cell) and cell["outputs"] else None
+            taken = {c.get("id") for c in nb["cells"]}
+            for i in no_id:
+                new_id = f"{f.stem}-{i:02d}".replace("_", "-")
+                while new_id in taken:
+                    new_id += "x"
+                nb["cells"][i]["id"] = new_id
+                taken.add(new_id)
+            if no_id:
+                nb["nbformat"], nb["nbformat_minor"] = 4, max(nb.get("nbformat_minor", 0), 5)
             f.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        elif cells:
-            bad.append(f"{f}: outputs in cell(s) {', '.join(map(str, cells))}")
+        else:
+            if cells:
+                bad.append(f"{f}: outputs in cell(s) {', '.join(map(str, cells))}")
+            if no_id:
+                bad.append(f"{f}: cell(s) without an id: {', '.join(map(str, no_id))}")
     for b in bad:
         print(b, file=sys.stderr)
     if bad:
-        print("strip them with: python tests/tools/check_notebooks_clean.py --fix notebooks", file=sys.stderr)
+        print("fix them with: python tests/tools/check_notebooks_clean.py --fix notebooks", file=sys.stderr)
     return 1 if bad else 0
 
 
