@@ -49,7 +49,7 @@ $(BIN)/jupyter-lab: $(STAMP)
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,lab]'
 
 lab: $(DEMO) $(BIN)/jupyter-lab
-	cd notebooks && ../$(BIN)/jupyter lab --MappingKernelManager.default_kernel_name=evalkit $(LAB_ARGS)
+	cd notebooks && ../$(BIN)/jupyter lab --MappingKernelManager.default_kernel_name=evalkit $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(DEMO)
 	$(PY) benchmarks/run.py
