@@ -98,6 +98,31 @@ def test_yaml_syntax_error_names_the_line(pdir: Path) -> None:
         load_params(f)
 
 
+def test_a_key_given_twice_is_an_error_naming_both_lines(pdir: Path) -> None:
+    # plain YAML keeps the last value silently: an edited pre_window would be overridden by
+    # a forgotten line below it
+    f = write(pdir, "m.yaml", "name: M\nmeasures: [reach]\nvisits:\n  pre_window: [-90, -1]\n  pre_window: [-365, -1]\n")
+    with pytest.raises(ParamsError) as err:
+        load_params(f)
+    assert str(err.value) == f"{f}: line 5: key 'pre_window' given twice (first on line 4)"
+
+
+def test_same_key_in_different_mappings_and_merge_keys_are_fine(pdir: Path) -> None:
+    f = write(pdir, "m.yaml", """\
+        name: M
+        measures: [reach]
+        tables: {indicators: x.csv}
+        base: &b {a: 1}
+        reach: {targets: {}}
+        """)
+    from evalkit.params import read_yaml
+
+    data = read_yaml(f)
+    assert data["reach"] == {"targets": {}} and data["base"] == {"a": 1}
+    g = write(pdir, "g.yaml", "x: &a {k: 1, j: 2}\ny:\n  <<: *a\n  k: 3\n")
+    assert read_yaml(g)["y"] == {"k": 3, "j": 2}
+
+
 def test_cli_exits_2_with_one_clear_line_and_no_traceback(pdir: Path) -> None:
     f = write(pdir, "m.yaml", "name: M\nmeasures: [reach]\ntables: {indicators: x.csv}\nreach: {indicatorz: []}\n")
     res = run_cli("run", "--params", str(f), "--out", str(pdir / "out"))

@@ -39,7 +39,25 @@ Provenance = dict[tuple[str, ...], str]
 
 class _Loader(yaml.SafeLoader):
     """Safe YAML without implicit timestamps: dates stay text and the schema parses them,
-    so ``2024-13-01`` gets a clear message instead of a crash."""
+    so ``2024-13-01`` gets a clear message instead of a crash. A key given twice in one
+    mapping is an error (plain YAML silently keeps the last one, so an edited value could
+    be overridden by a forgotten line further down)."""
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        if isinstance(node, yaml.MappingNode):
+            first: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    line = first.setdefault(key, key_node.start_mark.line)
+                except TypeError:  # unhashable key: SafeLoader reports it
+                    continue
+                if line != key_node.start_mark.line:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key '{key}' given twice (first on line {line + 1})", key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -63,7 +81,8 @@ def read_yaml(path: Path, *, shown: str | None = None) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ParamsError(f"{shown}: {where}YAML syntax error: {problem}") from None
+        kind = "" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error: "
+        raise ParamsError(f"{shown}: {where}{kind}{problem}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
