@@ -123,6 +123,14 @@ def test_same_key_in_different_mappings_and_merge_keys_are_fine(pdir: Path) -> N
     assert read_yaml(g)["y"] == {"k": 3, "j": 2}
 
 
+def test_file_name_that_cannot_be_a_model_id_says_so(pdir: Path) -> None:
+    f = write(pdir, "ips-2025.yaml", "name: M\nmeasures: [reach]\ntables: {indicators: x.csv}\n")
+    with pytest.raises(ParamsError, match=r"ips-2025.yaml: model: the file name 'ips-2025' is used as the model id"):
+        load_params(f)
+    g = write(pdir, "ips-2026.yaml", "model: ips_2026\nname: M\nmeasures: [reach]\ntables: {indicators: x.csv}\n")
+    assert load_params(g).model == "ips_2026"
+
+
 def test_cli_exits_2_with_one_clear_line_and_no_traceback(pdir: Path) -> None:
     f = write(pdir, "m.yaml", "name: M\nmeasures: [reach]\ntables: {indicators: x.csv}\nreach: {indicatorz: []}\n")
     res = run_cli("run", "--params", str(f), "--out", str(pdir / "out"))

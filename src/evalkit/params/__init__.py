@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -156,6 +157,10 @@ def load_params(
     merged = _merge(merged, read_yaml(params_file, shown=shown), prov, shown)
     if overrides:
         merged = _merge(merged, overrides, prov, "overrides")
+    if "model" not in merged and not re.fullmatch(r"[a-z][a-z0-9_]*", params_file.stem):
+        raise ParamsError(f"{shown}: model: the file name '{params_file.stem}' is used as the model id, which must "
+                          "be lower-case letters, digits and _ (e.g. ips_2025.yaml); rename the file or set "
+                          "'model: <id>' in it")
     merged.setdefault("model", params_file.stem)
     if merged.get("model") != params_file.stem and params_file.stem != "params":
         prov.setdefault(("model",), shown)
