@@ -11,18 +11,10 @@ the same rows in any version and with any number of threads, streaming, in bound
 half are comparison clients; every 20th client has no index date; index dates are spread
 over 2022–2024 and visit dates over the data window 2021-01-01 – 2025-12-31. Every visit
 belongs to a known client, so the data contract loader accepts every row.
-
-Each case of a benchmark runs in a child process (:func:`run_case`) so that its peak
-resident memory is its own (``wait4`` rusage), optionally under an address-space limit.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import resource
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,50 +125,3 @@ def ensure(rows: int, formats: tuple[str, ...] = ("csv", "parquet")) -> Files:
 
 def size_mib(path: Path) -> float:
     return path.stat().st_size / 1024**2
-
-
-# --------------------------------------------------------------------------------------
-# one case per child process
-# --------------------------------------------------------------------------------------
-
-
-def rss_peak_mib() -> float:
-    """Peak resident memory of this process so far (MiB; Linux ``ru_maxrss`` is in KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def cpu_seconds() -> float:
-    """User + system CPU time of this process so far (all its threads)."""
-    u = resource.getrusage(resource.RUSAGE_SELF)
-    return u.ru_utime + u.ru_stime
-
-
-def child_report(seconds: float, setup_peak_mib: float, **extra: object) -> None:
-    """Called in the child at the end of its case: print the line the parent parses (wall
-    time of the work, peak RSS of the whole process, and the peak before the work began —
-    interpreter, imports, the clients table; ``cpu`` in ``extra``: CPU seconds of the work)."""
-    print("CASE " + json.dumps({"seconds": seconds, "peak_mib": rss_peak_mib(),
-                                "setup_peak_mib": setup_peak_mib, **extra}), flush=True)
-
-
-def run_case(script: Path, args: list[str], *, address_limit: int | None = None) -> dict:
-    """Run ``script --case args...`` in a child process and return its report and exit
-    status. ``address_limit`` (bytes) sets RLIMIT_AS (virtual address space) in the child
-    before it starts, so any allocation beyond it fails there."""
-    def limit() -> None:
-        if address_limit is not None:
-            resource.setrlimit(resource.RLIMIT_AS, (address_limit, address_limit))
-
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent / "src"), env.get("PYTHONPATH")]))
-    proc = subprocess.run([sys.executable, str(script), "--case", *args], capture_output=True, text=True,
-                          env=env, preexec_fn=limit, check=False)
-    report: dict = {"status": "ok" if proc.returncode == 0 else f"exit {proc.returncode}"}
-    for line in proc.stdout.splitlines():
-        if line.startswith("CASE "):
-            report.update(json.loads(line[5:]))
-    if proc.returncode != 0:
-        tail = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()][-2:]
-        report["error"] = " | ".join(tail)[-300:]
-        print(proc.stderr[-3000:], file=sys.stderr, flush=True)
-    return report

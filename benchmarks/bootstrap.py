@@ -11,19 +11,14 @@ timed runs). Writes a Markdown table with the machine's description.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-import tracemalloc
-from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import machine
+from _common import load, machine, measure, run_line, write_table
 
 from evalkit.stats.bootstrap import (
     DEFAULT_MAX_ELEMENTS,
@@ -41,20 +36,6 @@ def data() -> pd.DataFrame:
     group = np.where(np.arange(N_CLIENTS) < N_CLIENTS // 2, "intervention", "comparison")
     return pd.DataFrame({"group": group, "cost": rng.gamma(1.3, 3000.0, size=N_CLIENTS),
                          "effect": (rng.random(N_CLIENTS) < 0.3).astype(float)})
-
-
-def measure(fn: Callable[[], object], repeat: int) -> tuple[float, float, float]:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return statistics.median(times), min(times), peak / 1024**2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,13 +62,13 @@ def main(argv: list[str] | None = None) -> int:
          lambda m: bootstrap_cost_effect(df, seed=1, reps=REPS, max_elements=m)),
     ]
     rows = []
+    load0 = load()
     for name, what, max_elements, fn in cases:
         med, best, peak = measure(lambda fn=fn, m=max_elements: fn(m), args.repeat)
         rows.append((name, what, max_elements, med, best, peak))
         print(f"{name:28s} {what:40s} max_elements={max_elements:>9d}  median {med:6.2f} s  "
               f"min {best:6.2f} s  peak {peak:7.1f} MiB", flush=True)
 
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Bootstrap benchmark",
         "",
@@ -97,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         "Written by `PYTHONPATH=$PWD/src python benchmarks/bootstrap.py`.",
         "",
         f"* Machine: {machine()}",
-        f"* Run: {stamp}",
+        run_line(load0),
         "",
         "| function | data | max_elements | median (s) | min (s) | peak memory (MiB) |",
         "|---|---|---:|---:|---:|---:|",
@@ -108,9 +89,7 @@ def main(argv: list[str] | None = None) -> int:
               "", "Target (issue 8): a couple of seconds for 10 000 draws × 10 000 clients on 2 cores.",
               "Memory is bounded by `max_elements` (indices generated at once), not by the number "
               "of draws; the draws are identical for every `max_elements`.", ""]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines), encoding="utf-8")
-    print(f"wrote {args.out}")
+    write_table(args.out, lines)
     return 0
 
 

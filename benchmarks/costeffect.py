@@ -13,19 +13,14 @@ clients, one run (for ``make bench --quick``). Writes a Markdown table with the 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-import tracemalloc
-from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import machine
+from _common import load, machine, measure, run_line, write_table
 
 from evalkit.stats.bootstrap import bootstrap_cost_effect
 from evalkit.stats.costeffect import cost_effectiveness, wtp_grid
@@ -37,20 +32,6 @@ def data(n: int) -> pd.DataFrame:
     effect = (rng.random(n) < np.where(group == "intervention", 0.34, 0.19)).astype(float)
     cost = rng.gamma(1.3, 3000.0, size=n) + np.where(group == "intervention", 5000.0, 0.0)
     return pd.DataFrame({"group": group, "cost": cost, "effect": effect})
-
-
-def measure(fn: Callable[[], object], repeat: int) -> tuple[float, float, float]:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return statistics.median(times), min(times), peak / 1024**2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,12 +53,12 @@ def main(argv: list[str] | None = None) -> int:
                                             grid=grid)),
     ]
     rows = []
+    load0 = load()
     for name, fn in cases:
         med, best, peak = measure(fn, repeat)
         rows.append((name, med, best, peak))
         print(f"{name:32s} median {med:6.2f} s  min {best:6.2f} s  peak {peak:7.1f} MiB", flush=True)
 
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Cost-effectiveness benchmark",
         "",
@@ -88,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         + (" --quick" if args.quick else "") + ".",
         "",
         f"* Machine: {machine()}",
-        f"* Run: {stamp}",
+        run_line(load0),
         "",
         "| step | median (s) | min (s) | peak memory (MiB) |",
         "|---|---:|---:|---:|",
@@ -97,9 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"| `{name}` | {med:.2f} | {best:.2f} | {peak:.0f} |")
     lines += ["", "Target (issue 8): 10 000 draws for 10 000 clients in a couple of seconds. The machine is shared "
               "(about four engineers on 2 cores), so timings vary between runs.", ""]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines), encoding="utf-8")
-    print(f"wrote {args.out}")
+    write_table(args.out, lines)
     return 0
 
 

@@ -27,16 +27,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import _visits_data as vd  # noqa: E402
-from _common import machine  # noqa: E402
+from _common import RESULTS, Timer, load, machine, run_case, run_line, write_table  # noqa: E402
 
-RESULTS = HERE / "results"
 FULL_ROWS = (1_000_000, 10_000_000)
 QUICK_ROWS = (100_000,)
 METHODS = {
@@ -66,25 +63,21 @@ def case(method: str, fmt: str, rows: int) -> None:
     files = vd.ensure(rows)
     path = files.visits(fmt)
     params = _params(fmt, rows)
-    setup = vd.rss_peak_mib()
-    cpu0 = vd.cpu_seconds()
-    t0 = time.perf_counter()
-    if method == "pandas":
-        frame = pd.read_csv(path) if fmt == "csv" else pd.read_parquet(path)
-        n = len(frame)
-        extra = {}
-    else:
-        data = load_tables(params, vd.WORK, ["clients", "visits"])
-        flow = data.flow_of("visits")
-        n = flow.read
-        extra = {"accepted": flow.accepted, "rejected": sum(flow.rejected.values())}
-        if method == "evalkit_scan":
-            got = data.con.sql("SELECT service, count(*), sum(n) FROM visits GROUP BY 1").fetchall()
-            extra["scanned"] = int(sum(r[1] for r in got))
-        data.close()
-    seconds = time.perf_counter() - t0
-    extra["cpu"] = vd.cpu_seconds() - cpu0
-    vd.child_report(seconds, setup, rows=n, **extra)
+    with Timer() as timer:
+        if method == "pandas":
+            frame = pd.read_csv(path) if fmt == "csv" else pd.read_parquet(path)
+            n = len(frame)
+            extra = {}
+        else:
+            data = load_tables(params, vd.WORK, ["clients", "visits"])
+            flow = data.flow_of("visits")
+            n = flow.read
+            extra = {"accepted": flow.accepted, "rejected": sum(flow.rejected.values())}
+            if method == "evalkit_scan":
+                got = data.con.sql("SELECT service, count(*), sum(n) FROM visits GROUP BY 1").fetchall()
+                extra["scanned"] = int(sum(r[1] for r in got))
+            data.close()
+    timer.report(rows=n, **extra)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,11 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or RESULTS / ("load_visits.quick.md" if args.quick else "load_visits.md")
     results = []
     failed = False
+    load0 = load()
     for rows in sizes:
         files = vd.ensure(rows)
         for fmt in ("csv", "parquet"):
             for method in METHODS:
-                r = vd.run_case(Path(__file__), [method, fmt, str(rows)])
+                r = run_case(Path(__file__), [method, fmt, str(rows)])
                 r.update(method=method, fmt=fmt, size=rows, file_mib=vd.size_mib(files.visits(fmt)))
                 results.append(r)
                 failed |= r["status"] != "ok"
@@ -129,9 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Written by `PYTHONPATH=$PWD/src python benchmarks/load_visits.py{' --quick' if args.quick else ''}`.",
         "",
         f"* Machine: {machine()}",
-        f"* Run: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} under `nice -n 5`; the 2 cores were "
-        "shared with other users' jobs during the run, so times carry contention noise "
-        "(DuckDB uses both cores, pandas one).",
+        run_line(load0) + "; the cores are shared with other users' jobs, so wall times carry "
+        "contention noise (DuckDB uses both cores, pandas one).",
         "",
         "| rows | format | file (MiB) | method | status | time (s) | CPU (s) | peak memory (MiB) | set-up (MiB) | rows read | vs pandas |",
         "|---:|---|---:|---|---|---:|---:|---:|---:|---:|---:|",
@@ -150,9 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     lines += ["", "*vs pandas*: time relative to the plain pandas read of the same file "
               "(below 1 = faster). *CPU*: user + system CPU seconds of the work (all threads; "
               "less disturbed by other jobs than the wall time, but DuckDB's two threads add up).", ""]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines), encoding="utf-8")
-    print(f"wrote {out}")
+    write_table(out, lines)
     return 1 if failed else 0
 
 

@@ -32,16 +32,13 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import _visits_data as vd  # noqa: E402
-from _common import machine  # noqa: E402
+from _common import RESULTS, Timer, load, machine, run_case, run_line, write_table  # noqa: E402
 
-RESULTS = HERE / "results"
 FULL_ROWS = (1_000_000, 10_000_000)
 QUICK_ROWS = (100_000,)
 HUGE_ROWS = 100_000_000
@@ -84,7 +81,7 @@ def case(method: str, fmt: str, rows: int, memory_limit: str | None = None) -> N
     import duckdb
     import pandas as pd
 
-    from evalkit.measures.visits import visits_panel
+    import evalkit.measures.visits  # noqa: F401  (imported before the timing starts)
 
     files = vd.ensure(rows, formats=(fmt,))
     path = files.visits(fmt)
@@ -93,9 +90,18 @@ def case(method: str, fmt: str, rows: int, memory_limit: str | None = None) -> N
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")
         con.execute(f"SET temp_directory = '{vd.WORK / 'duckdb_tmp'}'")
-    setup = vd.rss_peak_mib()
-    cpu0 = vd.cpu_seconds()
-    t0 = time.perf_counter()
+    with Timer() as timer:
+        extra = _panel_case(method, fmt, path, clients, con)
+    con.close()
+    timer.report(rows=rows, memory_limit=memory_limit, **extra)
+
+
+def _panel_case(method: str, fmt: str, path: Path, clients, con) -> dict:
+    """The timed work of one case: the panel's pre and post visit totals and its clients."""
+    import pandas as pd
+
+    from evalkit.measures.visits import visits_panel
+
     if method == "evalkit":
         rel = con.read_parquet(str(path)) if fmt == "parquet" else con.read_csv(str(path))
         panel = visits_panel(rel, clients, pre=vd.PRE, post=vd.POST, filters={"service": list(vd.KEPT_SERVICES)},
@@ -122,10 +128,7 @@ def case(method: str, fmt: str, rows: int, memory_limit: str | None = None) -> N
         got = m.groupby(["client_id", "period"]).size().rename("visits").reset_index()
         by = got.groupby("period")["visits"].sum()
         extra = {"pre": int(by["pre"]), "post": int(by["post"]), "clients": int(got["client_id"].nunique())}
-    seconds = time.perf_counter() - t0
-    extra["cpu"] = vd.cpu_seconds() - cpu0
-    con.close()
-    vd.child_report(seconds, setup, rows=rows, memory_limit=memory_limit, **extra)
+    return extra
 
 
 def _fmt(r: dict, key: str, spec: str) -> str:
@@ -153,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     script = Path(__file__)
     results: list[dict] = []
     failed = False
+    load0 = load()
 
     def record(r: dict, **info: object) -> dict:
         nonlocal failed
@@ -169,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             runs: dict[str, list[dict]] = {"evalkit": [], "duckdb": []}
             for _ in range(repeat if fmt == "parquet" else 1):  # CSV: once (slow; no target)
                 for method in ("evalkit", "duckdb"):
-                    runs[method].append(record(vd.run_case(script, [method, fmt, str(rows)]),
+                    runs[method].append(record(run_case(script, [method, fmt, str(rows)]),
                                                method=method, fmt=fmt, size=rows))
             for rs in runs.values():
                 ok = [r for r in rs if r["status"] == "ok"]
@@ -179,13 +183,13 @@ def main(argv: list[str] | None = None) -> int:
                     best["peak_mib"] = max(r["peak_mib"] for r in ok)
                 best["n_runs"] = len(rs)
                 results.append(best)
-            results.append(record(vd.run_case(script, ["pandas", fmt, str(rows)]), method="pandas", fmt=fmt,
+            results.append(record(run_case(script, ["pandas", fmt, str(rows)]), method="pandas", fmt=fmt,
                                   size=rows, n_runs=1))
 
     huge_result = None
     if huge:
         vd.ensure(huge, formats=("parquet",))
-        huge_result = record(vd.run_case(script, ["evalkit", "parquet", str(huge), DUCKDB_LIMIT],
+        huge_result = record(run_case(script, ["evalkit", "parquet", str(huge), DUCKDB_LIMIT],
                                          address_limit=LIMIT_BYTES),
                              method="evalkit", fmt="parquet", size=huge, n_runs=1)
         failed |= huge_result["status"] != "ok"
@@ -218,9 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Written by `PYTHONPATH=$PWD/src python benchmarks/visits_panel.py{' --quick' if args.quick else ''}`.",
         "",
         f"* Machine: {machine()}",
-        f"* Run: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} under `nice -n 5`; the 2 cores were shared "
-        "with other users' jobs during the run, so times carry contention noise (DuckDB uses both "
-        "cores when it gets them, pandas one).",
+        run_line(load0) + "; the cores are shared with other users' jobs, so wall times carry "
+        "contention noise (DuckDB uses both cores when it gets them, pandas one).",
         "",
         "| rows | format | method | status | time (s), min | median | CPU (s) | peak memory (MiB) | set-up (MiB) | "
         "vs bare DuckDB | pandas / this | CPU vs bare DuckDB |",
@@ -273,9 +276,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{_fmt(r, 'clients', ',')} | {r.get('pre', '')} / {r.get('post', '')} |",
             "",
         ]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines), encoding="utf-8")
-    print(f"wrote {out}")
+    write_table(out, lines)
     return 1 if failed else 0
 
 
