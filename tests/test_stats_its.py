@@ -66,6 +66,19 @@ SPECS = {
          "harmonics": 2, "hac_lags": 2, "hac_adjust": True},
         "glm(share ~ time + post + time_after + sin1 + cos1 + sin2 + cos2, family = gaussian, "
         "weights = cases); NeweyWest(fit, lag = 2, prewhite = FALSE, adjust = TRUE)"),
+    # the measures' rule: larger of Newey–West and HC0 (both adjust = TRUE), qt(0.975, n − k)
+    "poisson_offset_k2_lag3_conservative": (
+        COUNTS,
+        {"outcome": "visits", "change": "2022-09", "family": "poisson", "exposure": "population",
+         "harmonics": 2, "hac_lags": 3, "se": "conservative"},
+        "same Poisson fit; pmax(sqrt(diag(NeweyWest(fit, lag = 3, adjust = TRUE))), "
+        "sqrt(diag(NeweyWest(fit, lag = 0, adjust = TRUE)))); coef ± qt(0.975, 72 − 8) · se"),
+    "gaussian_weighted_k2_lag2_conservative": (
+        SHARE,
+        {"outcome": "share", "change": "2023-09", "family": "gaussian", "weights": "cases",
+         "harmonics": 2, "hac_lags": 2, "se": "conservative"},
+        "same weighted Gaussian fit; pmax(NeweyWest lag 2, lag 0, both adjust = TRUE); "
+        "coef ± qt(0.975, 48 − 8) · se"),
 }
 
 
@@ -83,7 +96,7 @@ def test_coefficients_and_newey_west_match_r(spec: str) -> None:
         # R: sqrt(diag(NeweyWest(fit, ...)))[term]
         assert ours.loc[term, "se"] == pytest.approx(row["se"], rel=RTOL_SE), where
         assert ours.loc[term, "se"] == pytest.approx(row["se"], rel=RTOL_SE_STRICT), where
-        # R: coef ± qnorm(0.975) · se
+        # R: coef ± qnorm(0.975) · se (conservative specs: qt(0.975, n − k) · se)
         assert ours.loc[term, "ci_low"] == pytest.approx(row["ci_low"], abs=ATOL_ESTIMATE + 1e-6 * abs(row["ci_low"])), where
         assert ours.loc[term, "ci_high"] == pytest.approx(row["ci_high"], abs=ATOL_ESTIMATE + 1e-6 * abs(row["ci_high"])), where
     assert res.hac_lags == expected["lag"].iloc[0]
@@ -109,6 +122,27 @@ def test_fitted_and_counterfactual_match_r(spec: str) -> None:
     np.testing.assert_allclose(series["counterfactual"], expected["counterfactual"], rtol=RTOL_SERIES)
     pre = series["post"] == 0
     np.testing.assert_array_equal(series.loc[pre, "fitted"], series.loc[pre, "counterfactual"])
+
+
+@pytest.mark.parametrize("spec", ["poisson_offset_k2_lag3_conservative", "gaussian_weighted_k2_lag2_conservative"])
+def test_conservative_takes_the_larger_se_per_term(spec: str) -> None:
+    """The rule is a per-term maximum, and both sides of it occur in the reference data (so a
+    rule that always took one of the two would fail the R comparison above)."""
+    data, kwargs, _ = SPECS[spec]
+    cons = segmented_regression(data, **kwargs).coefficients.set_index("term")["se"]
+    nw = segmented_regression(data, **{**kwargs, "se": "newey_west", "hac_adjust": True}).coefficients
+    hc = segmented_regression(data, **{**kwargs, "se": "newey_west", "hac_adjust": True, "hac_lags": 0}).coefficients
+    nw, hc = nw.set_index("term")["se"], hc.set_index("term")["se"]
+    np.testing.assert_allclose(cons, np.maximum(nw, hc), rtol=1e-12)
+    assert (nw > hc).any() and (hc > nw).any()
+
+
+def test_conservative_text_and_validation() -> None:
+    res = segmented_regression(SHARE, **SPECS["gaussian_weighted_k2_lag2_conservative"][1])
+    assert res.se_rule == "conservative" and res.hac_adjust
+    assert "t-jakauma (40 vapausastetta)" in res.get("its_level_change").method
+    with pytest.raises(ValueError, match="se must be"):
+        segmented_regression(SHARE, outcome="share", change="2023-09", family="gaussian", se="hac")
 
 
 def test_default_lag_is_the_newey_west_rule() -> None:

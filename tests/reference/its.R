@@ -13,7 +13,8 @@
 # Covariance: sandwich::NeweyWest(fit, lag = L, prewhite = FALSE, adjust = ...), i.e.
 # Bartlett weights 1 - l/(L+1), no VAR prewhitening, optional n/(n-k) factor; the rows
 # are in month order, which is the order NeweyWest uses when order.by is not given.
-# Intervals: coefficient +- qnorm(0.975) * se (exponentiate for Poisson rate ratios).
+# Intervals: coefficient +- qnorm(0.975) * se (exponentiate for Poisson rate ratios); the
+# *_conservative rows: see coef_rows_conservative below.
 
 suppressPackageStartupMessages(library(sandwich))
 ctrl <- glm.control(epsilon = 1e-14, maxit = 100)
@@ -44,6 +45,18 @@ coef_rows <- function(spec, fit, V, lag) {
              n_months = nobs(fit))
 }
 
+# The measures' rule (se = "conservative" in Python): the larger of the Newey–West and the
+# lag-0 (HC0) standard error, both with adjust = TRUE (n/(n-k)), and qt(0.975, n - k).
+coef_rows_conservative <- function(spec, fit, lag) {
+  b <- coef(fit)
+  se <- pmax(sqrt(diag(NeweyWest(fit, lag = lag, prewhite = FALSE, adjust = TRUE))),
+             sqrt(diag(NeweyWest(fit, lag = 0, prewhite = FALSE, adjust = TRUE))))
+  q <- qt(0.975, nobs(fit) - length(b))
+  data.frame(spec = spec, term = names(b), estimate = unname(b), se = unname(se),
+             ci_low = unname(b - q * se), ci_high = unname(b + q * se), lag = lag,
+             n_months = nobs(fit))
+}
+
 out <- list()
 cf <- list()
 
@@ -57,6 +70,7 @@ out$p1 <- coef_rows("poisson_offset_k2_lag3", fit,
                     NeweyWest(fit, lag = 3, prewhite = FALSE, adjust = FALSE), 3)
 out$p2 <- coef_rows("poisson_offset_k2_lag3_adjust", fit,
                     NeweyWest(fit, lag = 3, prewhite = FALSE, adjust = TRUE), 3)
+out$p4 <- coef_rows_conservative("poisson_offset_k2_lag3_conservative", fit, 3)
 # counterfactual: the same model with the level and slope change switched off
 nd <- tt$data
 nd$post <- 0
@@ -90,6 +104,7 @@ fs2 <- as.formula(paste("share ~", paste(ts2$rhs, collapse = " + ")))
 fit_w <- glm(fs2, family = gaussian, weights = cases, data = ts2$data, control = ctrl)
 out$g2 <- coef_rows("gaussian_weighted_k2_lag2_adjust", fit_w,
                     NeweyWest(fit_w, lag = 2, prewhite = FALSE, adjust = TRUE), 2)
+out$g3 <- coef_rows_conservative("gaussian_weighted_k2_lag2_conservative", fit_w, 2)
 
 res <- do.call(rbind, out)
 write.csv(res, "tests/reference/expected/its.csv", row.names = FALSE)

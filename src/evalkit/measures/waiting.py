@@ -31,7 +31,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..errors import AnalysisError
 from ..report.suppress import suppress_estimates
@@ -326,30 +325,28 @@ def _its(series: pd.DataFrame, change: pd.Timestamp, limit: int, sites: Sequence
 
     The standard error of each change is the larger of the Newey–West and the
     heteroskedasticity-robust (lag 0) standard error, both with the n/(n − k) factor, and
-    the interval uses the t distribution with n − k degrees of freedom. Newey–West alone
-    shrinks the interval whenever the residuals happen to be negatively autocorrelated; on
-    48 months of binomial shares without autocorrelation its 95 % interval covered the true
-    level change in only about 85 % of simulated series, this rule in about 94 %
-    (``benchmarks/waiting_its_coverage.py``).
+    the interval uses the t distribution with n − k degrees of freedom
+    (``segmented_regression(se="conservative")``). Newey–West alone shrinks the interval
+    whenever the residuals happen to be negatively autocorrelated; on 48 months of binomial
+    shares without autocorrelation its 95 % interval covered the true level change in only
+    about 85 % of simulated series, this rule in about 94–96 % (``benchmarks/coverage_study.py``,
+    ``benchmarks/waiting_its_coverage.py``).
     """
-    common = dict(outcome="share", change=change.to_period("M"), month="month", family="gaussian",
-                  weights="determinable", harmonics=harmonics, level=level, hac_adjust=True)
-    nw = segmented_regression(series, hac_lags=hac_lags, **common)
-    hc = segmented_regression(series, hac_lags=0, **common)
-    df = nw.n_months - len(nw.coefficients)
-    t = float(stats.t.ppf(0.5 + level / 2, df))
+    fit = segmented_regression(series, outcome="share", change=change.to_period("M"), month="month",
+                               family="gaussian", weights="determinable", harmonics=harmonics, level=level,
+                               hac_lags=hac_lags, se="conservative")
+    df = fit.n_months - len(fit.coefficients)
     where = ", ".join(sites) if sites else "kaikki toimipisteet"
     rows = []
-    for e in nw.estimates:
-        se = max(e.se, hc.get(e.indicator).se)
+    for e in fit.estimates:
         rows.append(Estimate(
             e.indicator, e.estimate, e.unit,
             f"keskeytetty aikasarja: kuukausittainen osuus hoidetuista {limit} vrk:n sisällä ({where}), "
             f"segmentoitu lineaarinen regressio painona kuukauden tapausmäärä, kausivaihtelu {harmonics} "
-            f"harmonisella termiparilla; keskivirhe suurempi Newey–West- ({nw.hac_lags} viivettä) ja "
+            f"harmonisella termiparilla; keskivirhe suurempi Newey–West- ({fit.hac_lags} viivettä) ja "
             f"heteroskedastisuusrobusteista keskivirheistä n/(n−k)-korjauksella, t-jakauma ({df} vapausastetta)",
-            n=e.n, ci_low=e.estimate - t * se, ci_high=e.estimate + t * se, group="all"))
-    return nw, rows
+            n=e.n, ci_low=e.ci_low, ci_high=e.ci_high, group="all"))
+    return fit, rows
 
 
 def _limit_at(contact: pd.Series, history: list[tuple[pd.Timestamp, int]]) -> np.ndarray:

@@ -145,8 +145,9 @@ def visits_methods(result: Any, *, language: str = "fi") -> str:
         "tarkasteltiin vertaamalla esijakson jälkimmäistä puoliskoa ensimmäiseen.")
     if s.get("its_change") is not None:
         text += (" Palvelun kaikkien käyntien kuukausisarjasta laskettiin keskeytetty aikasarja "
-                 "(segmentoitu Poisson-regressio, kausivaihtelutermit, Newey–West-keskivirheet; "
-                 "Lopez Bernal ym. 2017).")
+                 "(segmentoitu Poisson-regressio, kausivaihtelutermit; keskivirheenä suurempi Newey–West- ja "
+                 "heteroskedastisuusrobusteista keskivirheistä, koska pelkkä Newey–West-keskivirhe on lyhyissä "
+                 "sarjoissa liian pieni; Lopez Bernal ym. 2017).")
     return text
 
 
