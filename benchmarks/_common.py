@@ -70,10 +70,13 @@ def run_line(load_at_start: tuple[float, float, float]) -> str:
             f"({len(os.sched_getaffinity(0))} cores)")
 
 
-def write_table(out: Path, lines: list[str]) -> None:
-    """Write a results table (Markdown lines) and say where."""
+def write_table(out: Path, lines: list[str], records: list[dict] | None = None) -> None:
+    """Write a results table (Markdown lines) and say where; ``records`` (the table's rows
+    as dicts) go next to it as JSON (same name, ``.json``) for ``run.py``'s summary."""
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if records is not None:
+        out.with_suffix(".json").write_text(json.dumps(records, indent=1, default=str) + "\n", encoding="utf-8")
     print(f"wrote {out}")
 
 

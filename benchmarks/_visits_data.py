@@ -125,3 +125,23 @@ def ensure(rows: int, formats: tuple[str, ...] = ("csv", "parquet")) -> Files:
 
 def size_mib(path: Path) -> float:
     return path.stat().st_size / 1024**2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python benchmarks/_visits_data.py ROWS ... [--parquet-only ROWS ...]``: write (or
+    reuse) the files, so a benchmark run can prepare them before anything is timed."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    parser.add_argument("rows", type=int, nargs="*")
+    parser.add_argument("--parquet-only", type=int, nargs="*", default=[])
+    args = parser.parse_args(argv)
+    for rows in args.rows:
+        ensure(rows)
+    for rows in args.parquet_only:
+        ensure(rows, formats=("parquet",))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     lines += ["", "*vs pandas*: time relative to the plain pandas read of the same file "
               "(below 1 = faster). *CPU*: user + system CPU seconds of the work (all threads; "
               "less disturbed by other jobs than the wall time, but DuckDB's two threads add up).", ""]
-    write_table(out, lines)
+    write_table(out, lines, results)
     return 1 if failed else 0
 
 

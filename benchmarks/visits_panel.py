@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{_fmt(r, 'clients', ',')} | {r.get('pre', '')} / {r.get('post', '')} |",
             "",
         ]
-    write_table(out, lines)
+    write_table(out, lines, results + ([huge_result] if huge_result is not None else []))
     return 1 if failed else 0
 
 
