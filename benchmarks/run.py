@@ -51,7 +51,8 @@ def benches(work: Path) -> list[Bench]:
     reports = str(work / "reports")
     script = {name: str(HERE / f"{name}.py") for name in ("load_visits", "visits_panel", "bootstrap", "costeffect")}
     return [
-        Bench("prepare_data", "write (or reuse) the synthetic visits: 1 M and 10 M rows CSV + Parquet, 100 M Parquet",
+        Bench("prepare_data", "write (or reuse) the synthetic visits files (full run: 1 M and 10 M rows CSV + Parquet, 100 M "
+              "Parquet; --quick: 100 000 rows)",
               (py, str(HERE / "_visits_data.py"), "1000000", "10000000", "--parquet-only", "100000000"),
               (py, str(HERE / "_visits_data.py"), "100000")),
         Bench("load_visits", "visits table 1 M / 10 M rows, CSV vs Parquet (data contract loader) vs pandas",
