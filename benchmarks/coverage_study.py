@@ -21,14 +21,13 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import machine
+from _common import RESULTS, load, machine, run_line, write_table
 
 TARGET = (0.93, 0.97)
 MONTH = 30.4375
@@ -313,13 +312,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=500)
     parser.add_argument("--only", nargs="*", default=None, help="study names")
     parser.add_argument("--jobs", type=int, default=None, help="processes (default: cores)")
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "coverage.md")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="default results/coverage.md (not written with --only unless --out is given)")
     args = parser.parse_args(argv)
     import os
 
     jobs = args.jobs or len(os.sched_getaffinity(0))
     studies = [s for s in STUDIES if args.only is None or s.name in args.only]
     rows = []
+    load0 = load()
+    t_all = time.perf_counter()
     print(f"{'estimator':20s} {'truth':>10s} {'coverage':>9s} {'MC se':>6s} {'bias':>10s} {'width':>10s}  verdict")
     for s in studies:
         row = run_study(s, args.reps, jobs=jobs)
@@ -336,22 +338,21 @@ def main(argv: list[str] | None = None) -> int:
         "(`benchmarks/coverage_study.py`).",
         "",
         f"* Machine: {machine()}",
-        f"* Run: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+        run_line(load0) + f"; {jobs} worker processes; {time.perf_counter() - t_all:.0f} s in all "
+        "(*time*: wall seconds of each study)",
         "",
-        "| estimator | function | design | truth | reps | coverage | MC se | bias | mean width | verdict |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| estimator | function | design | truth | reps | coverage | MC se | bias | mean width | verdict | time (s) |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for r in rows:
         lines.append(f"| {r['estimator']} | `{r['function']}` | {r['design']} | {r['truth']:.4g} | {r['reps']} | "
                      f"{r['coverage']:.3f} | {r['mc_se']:.3f} | {r['bias']:.3g} | {r['mean_width']:.3g} | "
-                     f"{r['verdict']} |")
+                     f"{r['verdict']} | {r['seconds']:.0f} |")
     notes = [f"* **{name}**: {why}" for name, why in KNOWN.items() if any(r["estimator"] == name for r in rows)]
     if notes:
         lines += ["", "Known reasons:", "", *notes]
-    if args.only is None:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        print(f"wrote {args.out}")
+    if args.only is None or args.out is not None:
+        write_table(args.out or RESULTS / "coverage.md", lines)
     return 1 if any(r["verdict"] == "EI OK" for r in rows) else 0
 
 

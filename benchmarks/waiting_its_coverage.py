@@ -90,8 +90,8 @@ def main() -> None:
     ]
     lines += [f"| {s} | `{k}` | {c:.3f} | {m:.3f} | {w * 100:.1f} |" for s, k, c, m, w in rows]
     lines += ["", "`waiting_rule` is what `evalkit.measures.waiting` reports (`_its`). It restores nominal",
-              "coverage under independent errors but not under AR(1) errors; see also `coverage.md`",
-              "(its_level_change) — the ITS limitation stands until a Prais–Winsten / fixed-b fix lands."]
+              "coverage under independent errors but not under AR(1) errors; see `coverage.md`",
+              "(its_level_change_ar1 and its note: alternatives tried, follow-up)."]
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
