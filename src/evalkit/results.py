@@ -166,8 +166,9 @@ class MeasureResult:
 
         ``keys`` are ``(indicator, group)`` pairs or bare indicators (every group of it, in
         result order); keys the result does not hold are skipped.
-        Notebooks print this in their ``# NBVAL_CHECK_OUTPUT`` cell, so a change in a demo
-        headline figure (or in how it is formatted) fails the notebook tests.
+        Notebooks print this in their last cell (tagged ``headline``); the tests compare it
+        with ``tests/expected/headlines/``, so a change in a demo headline figure (or in how
+        it is formatted) fails them.
         """
         from .report.fmt import format_estimate, format_number
         from .report.suppress import suppress_estimates

@@ -1,10 +1,10 @@
-"""Fail when a committed notebook carries outputs or execution counts (strip them first:
-``python tests/tools/check_notebooks_clean.py --fix notebooks``).
+"""Fail when a committed notebook carries outputs or execution counts, or a cell without an
+id (fix with ``python tests/tools/check_notebooks_clean.py --fix notebooks``).
 
-The one exception are headline cells, whose first line is ``# NBVAL_CHECK_OUTPUT``: nbval
-compares their printed output with the stored one, so they keep it — plain ``stdout`` text
-only (aggregate, suppressed headline figures from the demo data; never tables, HTML or
-images) and execution count 1 (nbval refuses stored outputs of a cell marked as never run). ``tests/tools/headline_outputs.py`` refreshes them.
+Notebooks are committed without any output. What a notebook prints for its headline
+figures (the cell tagged ``headline``) is checked against the expected texts under
+``tests/expected/headlines/`` by ``tests/test_notebook_headlines.py``, for every demo model,
+so no output needs to be stored in the notebook itself.
 
 Every cell also needs an ``id`` (nbformat 4.5): papermill and nbformat warn on each run
 about cells without one, and future nbformat versions refuse them. ``--fix`` gives a
@@ -17,27 +17,18 @@ import json
 import sys
 from pathlib import Path
 
-CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+HEADLINE_TAG = "headline"
 
 
-def is_check_cell(cell: dict) -> bool:
-    src = cell.get("source", "")
-    text = "".join(src) if isinstance(src, list) else src
-    return text.lstrip().startswith(CHECK_MARK)
-
-
-def _allowed(cell: dict) -> bool:
-    return is_check_cell(cell) and all(
-        o.get("output_type") == "stream" and o.get("name") == "stdout" for o in cell.get("outputs", []))
+def is_headline_cell(cell: dict) -> bool:
+    return cell.get("cell_type") == "code" and HEADLINE_TAG in cell.get("metadata", {}).get("tags", [])
 
 
 def dirty_cells(nb: dict) -> list[int]:
     return [
         i
         for i, c in enumerate(nb.get("cells", []))
-        if c.get("cell_type") == "code"
-        and ((c.get("outputs") and not _allowed(c))
-             or c.get("execution_count") not in ((None, 1) if _allowed(c) else (None,)))
+        if c.get("cell_type") == "code" and (c.get("outputs") or c.get("execution_count") is not None)
     ]
 
 
@@ -55,10 +46,7 @@ def main(argv: list[str]) -> int:
         cells, no_id = dirty_cells(nb), cells_without_id(nb)
         if (cells or no_id) and fix:
             for i in cells:
-                cell = nb["cells"][i]
-                if not _allowed(cell):
-                    cell["outputs"] = []
-                cell["execution_count"] = 1 if _allowed(cell) and cell["outputs"] else None
+                nb["cells"][i]["outputs"], nb["cells"][i]["execution_count"] = [], None
             taken = {c.get("id") for c in nb["cells"]}
             for i in no_id:
                 new_id = f"{f.stem}-{i:02d}".replace("_", "-")

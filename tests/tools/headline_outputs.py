@@ -1,57 +1,92 @@
-"""Refresh the stored output of each notebook's headline cell (``# NBVAL_CHECK_OUTPUT``).
+"""Expected headline texts of the notebooks, one file per model × measure.
 
-    PYTHONPATH=$PWD/src python tests/tools/headline_outputs.py [notebooks/x.ipynb ...]
+    PYTHONPATH=$PWD/src python tests/tools/headline_outputs.py            # run the demo pipeline, refresh all
+    PYTHONPATH=$PWD/src python tests/tools/headline_outputs.py --from DIR # take executed notebooks from DIR
 
-Runs each notebook with its default parameters on the demo data (as ``pytest notebooks
---nbval-lax`` does), then writes the printed output of its headline cells — and nothing
-else — back into the committed notebook. Review the diff: a changed headline figure means
-a changed result on the demo data.
+Every notebook ends with a cell tagged ``headline`` that prints ``res.headline([...])``:
+aggregate, small-cell-suppressed figures as text. ``tests/test_notebook_headlines.py``
+compares what that cell printed in each executed notebook of a demo run
+(``<out>/<model>/notebooks/<notebook>.ipynb``) with ``tests/expected/headlines/
+<model>.<notebook>.txt``. After a deliberate change of a demo result or its formatting,
+refresh the files with this tool and review the diff: a changed line is a changed result.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-import papermill as pm
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_notebooks_clean import _allowed, is_check_cell
+from check_notebooks_clean import is_headline_cell
 
 ROOT = Path(__file__).resolve().parents[2]
+EXPECTED = ROOT / "tests" / "expected" / "headlines"
 
 
-def refresh(path: Path) -> int:
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / path.name
-        pm.execute_notebook(str(path), str(out), kernel_name="evalkit", cwd=str(path.parent), progress_bar=False)
-        ran = json.loads(out.read_text(encoding="utf-8"))
-    changed = 0
-    for cell, done in zip(nb["cells"], ran["cells"], strict=True):
-        if cell.get("cell_type") != "code":
-            continue
-        if is_check_cell(cell):
-            outputs = [{"name": o["name"], "output_type": "stream", "text": o["text"]}
-                       for o in done.get("outputs", []) if o.get("output_type") == "stream"]
-            cell_new = {**cell, "outputs": outputs, "execution_count": 1 if outputs else None}
-            if not _allowed(cell_new):
-                raise SystemExit(f"{path}: headline cell prints something other than stdout text")
-            changed += cell_new["outputs"] != cell.get("outputs")
-            cell.update(cell_new)
-        else:
-            cell["outputs"], cell["execution_count"] = [], None
-    path.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+def headline_text(executed: Path) -> str:
+    """What the ``headline`` cell(s) of an executed notebook printed to stdout."""
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if is_headline_cell(c)]
+    if not cells:
+        raise ValueError(f"{executed}: no cell tagged 'headline'")
+    return "".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", [])
+                   if o.get("output_type") == "stream" and o.get("name") == "stdout")
+
+
+def executed_notebooks(out: Path) -> dict[str, Path]:
+    """``<model>.<notebook>`` → executed notebook, for every model under a reports directory."""
+    return {f"{p.parent.parent.name}.{p.stem}": p for p in sorted(out.glob("*/notebooks/*.ipynb"))}
+
+
+def compare(out: Path, expected: Path = EXPECTED) -> list[str]:
+    """Problems (missing, extra, changed headline texts) of a reports directory, as text."""
+    found = executed_notebooks(out)
+    want = {p.stem: p for p in expected.glob("*.txt")}
+    problems = [f"{k}: no expected text" for k in sorted(set(found) - set(want))]
+    problems += [f"{k}: expected, but no executed notebook" for k in sorted(set(want) - set(found))]
+    for key in sorted(set(found) & set(want)):
+        text, ref = headline_text(found[key]), want[key].read_text(encoding="utf-8")
+        if "LV" not in text and "%" not in text:
+            problems.append(f"{key}: headline printed no figures: {text!r}")
+        elif text != ref:
+            diff = difflib.unified_diff(ref.splitlines(), text.splitlines(), "expected", "now", lineterm="")
+            problems.append(f"{key}:\n" + "\n".join(diff))
+    return problems
+
+
+def refresh(out: Path) -> list[str]:
+    EXPECTED.mkdir(parents=True, exist_ok=True)
+    changed = []
+    found = executed_notebooks(out)
+    if not found:
+        raise SystemExit(f"{out}: no executed notebooks (<model>/notebooks/*.ipynb)")
+    for key, nb in found.items():
+        target = EXPECTED / f"{key}.txt"
+        text = headline_text(nb)
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            changed.append(key)
+    for stale in sorted(set(p.stem for p in EXPECTED.glob("*.txt")) - set(found)):
+        (EXPECTED / f"{stale}.txt").unlink()
+        changed.append(f"{stale} (removed)")
     return changed
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or sorted((ROOT / "notebooks").glob("*.ipynb"))
-    for p in paths:
-        n = refresh(p)
-        print(f"{p}: {n} headline cell(s) changed")
+    if argv[:1] == ["--from"] and len(argv) == 2:
+        changed = refresh(Path(argv[1]))
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            data, out = Path(tmp) / "data", Path(tmp) / "out"
+            cmd = [sys.executable, "-m", "evalkit"]
+            subprocess.run([*cmd, "demo-data", "--out", str(data / "demo")], check=True, cwd=ROOT)
+            subprocess.run([*cmd, "run", "--data", str(data), "--out", str(out)], check=True, cwd=ROOT)
+            changed = refresh(out)
+    print(f"{len(changed)} headline file(s) changed: {', '.join(changed) or '-'}")
     return 0
 
 
