@@ -14,7 +14,8 @@ and the sample is off), and there are no more such misses than 95 % intervals al
 Chance misses of the shipped seed (checked 2026-12-02, see TRUTH.yaml for the values):
 terapiat_etulinjaan phq9_ancova_group_effect (population −5.095, sample −3.990, CI −4.881 …
 −3.099; the sample is 2.4 SE off; over seeds 1–200 the estimate averaged −5.10, SE 0.03, and
-its interval covered −5.095 in 183 of 200) and tyottomien_tyokyky
+its interval covered −5.095 in 183 of 200 — chance: on 2000 generator draws the same interval
+covers 95.1 % and HC2/HC3 robust errors 95.4 %, benchmarks/ancova_coverage.py) and tyottomien_tyokyky
 employment_rate (population 0.19, 87 of 364 = 0.239 drawn employed, CI 0.198 … 0.285;
 Binomial(364, 0.19) gives ≥ 87 with probability 0.012).
 """
