@@ -207,6 +207,25 @@ def sim_visits_its(rng):
     return _interval(res.get("its_level_change"))
 
 
+#: population value of the demo's ANCOVA group effect: ``terapiat_etulinjaan.symptom_truth()``
+#: (Monte Carlo, seed 977, 200 000 clients per group) = TRUTH.yaml's headline value; computing it
+#: takes seconds, so it is written here and ``tests/test_coverage.py`` checks it against the
+#: generated TRUTH.yaml.
+ANCOVA_DEMO_TRUTH = -5.094891
+
+
+def sim_ancova_demo(rng):
+    """The PHQ-9 ANCOVA group effect as ``measures.symptoms`` computes it (``stats.linear.ancova``,
+    last ~ group + first, paired clients of both groups) on data drawn by the terapiat_etulinjaan
+    demo generator (362 starters, 220 comparison clients; ``ancova_coverage.demo_sample``)."""
+    from ancova_coverage import demo_sample
+
+    from evalkit.stats.linear import ancova
+
+    post, pre, group = demo_sample(rng)
+    return _interval(ancova(post, pre, group, reference="comparison"))
+
+
 STUDIES: tuple[Study, ...] = (
     Study("rate_ratio", "stats.counts.poisson_panel", "118 asiakasta, gamma-frailty, jälkiseuranta 180–364 pv",
           0.7, sim_rate_ratio),
@@ -218,6 +237,9 @@ STUDIES: tuple[Study, ...] = (
     Study("phq9_mean_change", "stats.intervals.paired_mean_change", "n = 150, muutos N(−6,5; 6)",
           -6.5, sim_phq9_change),
     Study("recovery_rate", "stats.intervals.wilson_interval", "n = 250, p = 0,5", 0.5, sim_recovery_rate),
+    Study("phq9_ancova_group_effect", "measures.symptoms → stats.linear.ancova", "terapiat_etulinjaan-"
+          "demogeneraattori: 362 + 220 asiakasta, parilliset ≈ 304 + 195, jäännöshajonta 4,7 vs 5,0",
+          ANCOVA_DEMO_TRUTH, sim_ancova_demo),
     Study("incremental_cost", "stats.bootstrap.bootstrap_cost_effect", "2 × 120 asiakasta, log-normaalit "
           "kustannukset (6 000 € vs 1 250 €), 1 000 bootstrap-otosta", 4750.0, sim_incremental_cost),
     Study("inmb", "stats.costeffect.cost_effectiveness", "kuten yllä, vaikutus 0,34 vs 0,15, λ = 20 000 €",

@@ -36,3 +36,13 @@ def test_verdict_flags_undocumented_miss():
     assert study.verdict({"estimator": "its_level_change_nw", "coverage": 0.86}) == "tunnettu syy"
     assert study.verdict({"estimator": "its_level_change", "coverage": 0.86}) == "EI OK"
     assert study.verdict({"estimator": "rate_ratio", "coverage": 0.95}) == "ok"
+
+
+def test_ancova_truth_is_the_demo_generators(demo_data):
+    # the ANCOVA study's truth is written into coverage_study.py (computing it takes seconds);
+    # it must stay the demo generator's population value (TRUTH.yaml headline row)
+    from evalkit.data.demo import read_truth
+
+    row = read_truth(demo_data / "demo" / "TRUTH.yaml")["by_key"][
+        ("terapiat_etulinjaan", "symptoms", "phq9_ancova_group_effect", "all")]
+    assert study.ANCOVA_DEMO_TRUTH == pytest.approx(row["value"], abs=1e-6)
