@@ -509,3 +509,43 @@ def test_cp1252_file_is_shown_with_its_letters(tmp_path, capsys):
     data, pfile = _setup(tmp_path, case)
     _code, _out, err = _validate(capsys, data, pfile)
     assert "vertailuryhmÃ" not in err and "vertailuryhm\ufffd" not in err
+
+
+# Empty lines are not errors, but nothing may be dropped without being counted: every table
+# counts them under 'empty row' in the flow (visits too, whose CSV reader skips them).
+BLANK_CASES = {
+    # file(s), blank lines, rows, expected flow line of visits (read, accepted, rejected)
+    "visits-blank-lines": ({"visits.csv": VISITS.replace("\nA2", "\n\n\nA2") + "\n"}, 3),
+    "visits-blank-lines-windows-finnish": (
+        {"visits.csv": to_finnish(VISITS.replace("\nA2", "\n\nA2")) + b"\r\n"}, 2),
+    "visits-blank-line-inside-a-quoted-value-is-not-counted": (
+        {"visits.csv": "client_id,date,service,n,lisatieto\nA1,2024-02-03,psychiatry,1,\"eka\n\ntoka\"\n\n"
+                       "A2,2024-02-04,primary_care,2,\n"}, 1),
+    "visits-glob-blank-lines-in-each-file": (
+        {"v/a.csv": "client_id,date,service\n\nA1,2024-02-03,psychiatry\n",
+         "v/b.csv": "client_id,date,service\nA2,2024-02-04,dental\n\n\n"}, 3),
+}
+
+
+@pytest.mark.parametrize("case_id", list(BLANK_CASES))
+def test_visits_blank_lines_are_counted(tmp_path, capsys, case_id):
+    files, blank = BLANK_CASES[case_id]
+    case = Case(case_id, files, (), tables={"visits": "v/*.csv"} if "glob" in case_id else {})
+    data, pfile = _setup(tmp_path, case)
+    code, out, err = _validate(capsys, data, pfile)
+    _no_traceback(out + err)
+    assert code == 0, out + err
+    read, accepted, rejected = (int(x) for x in out.split("\nvisits ", 1)[1].split()[:3])
+    assert (read, accepted, rejected) == (2 + blank, 2, blank), out
+    assert f"rejected {blank:>8}  empty row" in out
+
+
+def test_visits_record_short_of_two_fields_is_counted_once(tmp_path, capsys):
+    """DuckDB logs a record once per missing field; the flow and the rejects file count it once."""
+    case = Case("visits-two-fields-short", {"visits.csv": VISITS + "A1,2024-02-05\n"}, ())
+    data, pfile = _setup(tmp_path, case, quarantine=True)
+    code, out, err = _validate(capsys, data, pfile, "--out", str(tmp_path / "reports"))
+    assert code == 0, out + err
+    assert "rejected        1  wrong number of fields" in out, out
+    rej = pd.read_csv(tmp_path / "reports" / "testi" / "rejects" / "visits.csv", dtype=str)
+    assert rej["row"].tolist() == ["4"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-__all__ = ["CENTURY", "CHECK_CHARS", "check_char", "find_hetu", "is_hetu", "looks_like_hetu_sql"]
+__all__ = ["CENTURY", "CHECK_CHARS", "check_char", "find_hetu", "hetu_candidate_sql", "is_hetu"]
 
 CHECK_CHARS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 CENTURY: dict[str, int] = {"+": 1800, "-": 1900, "Y": 1900, "X": 1900, "W": 1900, "V": 1900, "U": 1900,
@@ -59,14 +59,10 @@ def find_hetu(text: object) -> tuple[int, int] | None:
     return None
 
 
-def looks_like_hetu_sql(column: str) -> str:
-    """A DuckDB boolean expression: ``column`` contains a hetu-shaped code with a valid check
-    character (the birth date is verified afterwards in Python on the few candidates). SQL does not
-    short-circuit ``AND``, so every cast is a ``TRY_CAST`` (a non-matching value yields NULL)."""
-    c = f'upper("{column}")'
-    m = f"regexp_extract({c}, '(^|[^0-9A-Z])([0-9]{{6}}[{_SIGNS}][0-9]{{3}}[0-9A-Z])($|[^0-9A-Z])', 2)"
-    return (
-        f"(regexp_matches({c}, '[0-9]{{6}}[{_SIGNS}][0-9]{{3}}[0-9A-Z]') AND length({m}) = 11 AND "
-        f"substr('{CHECK_CHARS}', CAST(TRY_CAST(substr({m}, 1, 6) || substr({m}, 8, 3) AS BIGINT) % 31 AS INTEGER) + 1, 1)"
-        f" = substr({m}, 11, 1))"
-    )
+def hetu_candidate_sql(column: str) -> str:
+    """A DuckDB boolean expression true for every value of ``column`` that *may* contain a valid
+    hetu (a necessary condition of :func:`find_hetu`: at least 11 bytes and the hetu shape, any
+    letter case). Cheap enough for a filter over millions of rows: the length test runs first, so
+    the regular expression only sees long values; :func:`find_hetu` decides on the candidates."""
+    c = '"' + column.replace('"', '""') + '"'
+    return f"(strlen({c}) >= 11 AND regexp_matches({c}, '[0-9]{{6}}[{_SIGNS}][0-9]{{3}}[0-9A-Z]', 'i'))"

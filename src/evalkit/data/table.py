@@ -141,8 +141,9 @@ def _located_cells(frame: pd.DataFrame, columns: list[str], rows: np.ndarray):
     """(text, file row, column) of every filled cell of ``columns`` (for dialect sniffing)."""
     for c in columns:
         col = frame[c]
+        values = col.to_numpy(dtype=object)
         for i in np.flatnonzero(col.notna().to_numpy()):
-            yield str(col.iloc[i]), int(rows[i]), c
+            yield str(values[i]), int(rows[i]), c
 
 
 def _file_to_typed(name: str, spec: TableSpec, source: TableSource, raw: RawFile, params: Params,

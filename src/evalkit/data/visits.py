@@ -5,6 +5,11 @@ files are read by DuckDB with the detected dialect (every column as text), colum
 and code values are mapped in SQL, types are parsed in SQL, and validation is one
 aggregate pass that counts each problem. Only the first few offending rows of each kind
 are fetched to name them (file, row, column, value) in the message.
+
+A CSV file is parsed once: into a DuckDB temporary table (text cells, in file order) whose
+reject log keeps the records with a wrong number of fields; empty lines, which DuckDB skips,
+are counted from the bytes. The privacy scan, the validation pass and every later query
+read that table, not the file. Parquet and Excel stay as they are (Parquet is read lazily).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from ..errors import DataError, DataProblem, PrivacyError
 from ..params import Params, TableSource
@@ -31,7 +37,7 @@ from .dialect import (
     read_text_sample,
     sample_records,
 )
-from .hetu import find_hetu, looks_like_hetu_sql
+from .hetu import find_hetu, hetu_candidate_sql
 from .privacy import PRIVACY_HINT, check_column_names, pseudonym, pseudonymise_key
 from .read import PARQUET_DATE_RULE, file_format, not_a_date_type, read_raw, shown_path
 from .table import fmt_label
@@ -40,6 +46,9 @@ __all__ = ["VisitsCheck", "load_visits"]
 
 SPEC = CONTRACT["visits"]
 EXAMPLES = 5
+_CHUNK = 1 << 18  # bytes per step of the empty-line count (fits the CPU cache)
+#: the reason under which empty lines are counted (as for the other tables)
+EMPTY_ROW = "empty row"
 _SQL_FMT = {"%Y-%m-%d": "%Y-%m-%d", "%d.%m.%Y": "%d.%m.%Y", "%d/%m/%Y": "%d/%m/%Y", "%m/%d/%Y": "%m/%d/%Y"}
 
 
@@ -59,6 +68,8 @@ class VisitsCheck:
     raw_columns: list[str]
     dialect: str
     ragged: int = 0
+    #: empty lines of CSV files (counted under ``EMPTY_ROW``; nothing to keep or quarantine)
+    blank: int = 0
     temp: list[Path] = field(default_factory=list)
     shown: dict[str, str] = field(default_factory=dict)
     #: SQL expression listing the reasons of a row ("reason: rule; ...")
@@ -77,6 +88,15 @@ def _q(name: str) -> str:
 
 def _lit(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def _clean(col: str) -> str:
+    """SQL: the text cell ``col`` trimmed, empty → NULL (``NULLIF(TRIM(c), '')``). TRIM, which
+    is slow, runs only where it can change something: an empty value, a space at either end or
+    any non-ASCII character (TRIM also removes Unicode spaces); elsewhere the value is kept."""
+    c = _q(col)
+    return (f"(CASE WHEN {c} = '' OR {c} LIKE ' %' OR {c} LIKE '% ' OR strlen({c}) <> length({c}) "
+            f"THEN NULLIF(TRIM({c}), '') ELSE {c} END)")
 
 
 def _csv_header(path: Path, encoding: str, sep: str) -> list[str]:
@@ -111,6 +131,34 @@ def _transcode(path: Path, encoding: str, tmpdir: Path, prefix: str = "") -> Pat
     return target
 
 
+def _blank_lines(path: Path) -> int:
+    """Empty records of a UTF-8 CSV file: DuckDB skips them, so they are counted here, as
+    :mod:`csv` (and so the other tables' reader) sees them. An empty record is a line end
+    right after another (``\\n\\n``, or ``\\n\\r\\n`` in Windows files) outside quoted values
+    (an even number of ``"`` before it). Vectorised over the bytes, a few passes per chunk."""
+    blank = 0
+    quotes = 0  # quote characters before the current chunk
+    tail = b""  # the last two bytes before the current chunk
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            buf = tail + chunk  # pairs across chunks are seen once: the tail's own were counted
+            a = np.frombuffer(buf, dtype=np.uint8)
+            nl = a == 10
+            ends = np.flatnonzero(nl[1:] & nl[:-1]) + 1  # the second line end of "\n\n"
+            if b"\r" in buf:
+                ends = np.union1d(ends, np.flatnonzero(nl[:-2] & (a[1:-1] == 13) & nl[2:]) + 2)
+            ends = ends[ends >= len(tail)]
+            has_quotes = b'"' in chunk
+            if len(ends) and has_quotes:
+                q = np.flatnonzero(a[len(tail):] == 34) + len(tail)
+                ends = ends[(np.searchsorted(q, ends) + quotes) % 2 == 0]
+            if has_quotes:
+                quotes += chunk.count(b'"')
+            blank += len(ends)
+            tail = buf[-2:]
+    return blank
+
+
 @dataclass
 class _Source:
     sql: str  # FROM expression yielding raw text columns + filename (+ _row for frames)
@@ -122,6 +170,9 @@ class _Source:
     date_values: list[Sniffed] = field(default_factory=list)
     typed_date: bool = False
     temp: list[Path] = field(default_factory=list)
+    blank: int = 0  # empty lines (CSV)
+    #: SQL ORDER BY of ``_visits_raw`` in file order (CSV: the table's row ids)
+    order: str = "_file, _row"
 
 
 def _source(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list[Path], data_root: Path,
@@ -137,6 +188,7 @@ def _source(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list[Pat
         sample_text = ""
         samples: dict[str, list[Sniffed]] = {}
         tmpdir: Path | None = None
+        blank = 0
         for p in paths:
             s = shown[str(p)]
             if p.stat().st_size == 0:
@@ -166,11 +218,13 @@ def _source(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list[Pat
                 files.append(str(t))
             else:
                 files.append(str(p))
+            blank += _blank_lines(Path(files[-1]))
         assert header is not None and sep is not None
         cols = "{" + ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in header) + "}"
         flist = "[" + ", ".join(_lit(f) for f in files) + "]"
         sql = (f"read_csv({flist}, delim={_lit(sep)}, header=true, auto_detect=false, columns={cols}, "
-               "quote='\"', escape='\"', filename=true, ignore_errors=true)")
+               "quote='\"', escape='\"', filename=true, "
+               "store_rejects=true, rejects_table='_visits_rej', rejects_scan='_visits_rej_scan')")
         dates = _date_sample(sample_text, sep, header, source, date_col) if date_col is not None else []
         formats = {f: detect_date_format(v, file=f) for f, v in samples.items() if any(x[0].strip() for x in v)}
         if len(set(formats.values())) > 1:  # one date format is parsed for all files
@@ -181,7 +235,8 @@ def _source(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list[Pat
                 file=other, row=row, column=column, value=value,
                 rule=f"dates are written {fmt_label(fmt1)} but in {first} {fmt_label(fmt0)}; export every file of "
                 "the table the same way (or set date_format: when they agree)")])
-        return _Source(sql, header, "csv", shown, encoding=enc, separator=sep, date_values=dates, temp=temp)
+        return _Source(sql, header, "csv", shown, encoding=enc, separator=sep, date_values=dates, temp=temp,
+                       blank=blank, order="_ord")
     if fmt == "parquet":
         flist = "[" + ", ".join(_lit(str(p)) for p in paths) + "]"
         try:
@@ -269,12 +324,14 @@ def load_visits(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list
         raise DataError([DataProblem(
             file=first_shown, row=1, column=m,
             rule=f"required column is missing (columns in the file: {', '.join(src.columns)})") for m in missing])
+    if src.kind == "csv":
+        _materialise(con, src, first_shown)
 
     fmt = normalise_date_format(source.date_format) if source.date_format and not src.typed_date else (
         "%Y-%m-%d" if src.typed_date else detect_date_format(src.date_values, file=first_shown))
 
     def text(col: str) -> str:
-        expr = f"NULLIF(TRIM({_q(present[col])}), '')"
+        expr = _clean(present[col])
         mapping = source.values.get(col)
         if mapping:
             cases = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in mapping.items())
@@ -282,9 +339,10 @@ def load_visits(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list
         return expr
 
     raw_sel = [f"{text(c)} AS {_q('raw_' + c)}" for c in SPEC.names if c in present]
-    raw_sel += [f"NULLIF(TRIM({_q(c)}), '') AS {_q(f'_src_{i}')}" for i, c in enumerate(src.columns)]
+    raw_sel += [f"{_clean(c)} AS {_q(f'_src_{i}')}" for i, c in enumerate(src.columns)]
     raw_sel.append("filename AS _file")
     raw_sel.append("_row" if src.kind in ("parquet", "xlsx") else "NULL::BIGINT AS _row")
+    raw_sel.append("rowid AS _ord" if src.kind == "csv" else "_row AS _ord")
     pseudo_join = ""
     client = '"raw_client_id"'
     if params.pseudonymise is not None and "client_id" in params.pseudonymise.columns:
@@ -337,11 +395,16 @@ def load_visits(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list
     conds.append(("date: outside data window", "date", " OR ".join(window), win_text))
 
     safe = [f"COALESCE(({c}), false)" for _, _, c, _ in conds]
+    # each condition is evaluated once per row (the unknown-client test is a join); the first
+    # reason of a row is the first condition it meets, so the first reasons add up to the rejected
+    flags = ", ".join(f"{s} AS _f{i}" for i, s in enumerate(safe))
+    first_of = "CASE " + " ".join(f"WHEN _f{i} THEN {i}" for i in range(len(safe))) + " END"
     aggs = ["count(*)"]
-    aggs += [f"count_if({s})" for s in safe]
-    aggs += [f"count_if({s} AND NOT ({' OR '.join(safe[:i]) or 'false'}))" for i, s in enumerate(safe)]
+    aggs += [f"count_if(_f{i})" for i in range(len(safe))]
+    aggs += [f"count(*) FILTER (WHERE _first = {i})" for i in range(len(safe))]
     try:
-        res = con.sql(f"SELECT {', '.join(aggs)} FROM _visits_typed").fetchall()[0]
+        res = con.sql(f"SELECT {', '.join(aggs)} FROM (SELECT *, {first_of} AS _first FROM "
+                      f"(SELECT {flags} FROM _visits_typed))").fetchall()[0]
     except duckdb.Error as exc:
         raise DataError([DataProblem(file=first_shown, rule=f"cannot read the visits: {str(exc).splitlines()[0]}")]) from None
     assert res is not None
@@ -359,16 +422,28 @@ def load_visits(con: duckdb.DuckDBPyConnection, source: TableSource, paths: list
     first = {reason: n for (reason, *_), n in zip(conds, firsts, strict=True) if n}
     if ragged:
         first = {"wrong number of fields": ragged, **first}
+    if src.blank:
+        first = {EMPTY_ROW: src.blank, **first}
     bad = " OR ".join(safe)
     reasons_sql = "concat_ws('; ', " + ", ".join(
         f"CASE WHEN {sc} THEN {_lit(reason + ': ' + rule)} END" for (reason, _, _, rule), sc in zip(conds, safe, strict=True)) + ")"
     dialect = f"dates {fmt_label(fmt)}"
     if src.kind == "csv":
         dialect = f"encoding {src.encoding}, separator '{ {chr(9): 'tab'}.get(src.separator or ',', src.separator) }', " + dialect
-    return VisitsCheck(sorted(set(src.shown.values())), read + ragged, first, problems, bad,
+    return VisitsCheck(sorted(set(src.shown.values())), read + ragged + src.blank, first, problems, bad,
                        "SELECT client_id, date, service, professional, contact_type, n FROM _visits_typed",
-                       [c for c in SPEC.names if c in present], dialect, ragged, src.temp, src.shown,
+                       [c for c in SPEC.names if c in present], dialect, ragged, src.blank, src.temp, src.shown,
                        reasons_sql=reasons_sql, source=src)
+
+
+def _materialise(con: duckdb.DuckDBPyConnection, src: _Source, shown: str) -> None:
+    """Parse the CSV files once into a temporary table (file order kept); records with a wrong
+    number of fields go to DuckDB's reject log (``_visits_rej``) in the same pass."""
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _visits_csv AS SELECT * FROM {src.sql}")
+    except duckdb.Error as exc:
+        raise DataError([DataProblem(file=shown, rule=f"cannot read the visits: {str(exc).splitlines()[0]}")]) from None
+    src.sql = "_visits_csv"
 
 
 def write_rejects(con: duckdb.DuckDBPyConnection, vc: VisitsCheck, target: Path) -> int:
@@ -402,14 +477,16 @@ def write_rejects(con: duckdb.DuckDBPyConnection, vc: VisitsCheck, target: Path)
 
 
 def _locate_all(src: _Source, files: list[str], cells: list[tuple]) -> list[int | None]:
-    """File row numbers (header = 1) of many rows, found by their cells in one pass per file.
-    Rows with identical cells get the rows holding those cells in file order."""
+    """File row numbers (header = 1) of rows given by their file and cells (as in ``_src_*``),
+    found in one pass per file that stops when all are found. Rows with identical cells get the
+    rows holding those cells in file order. Serves the error examples, the privacy message and
+    the rejects file alike."""
     from collections import defaultdict, deque
 
     out: list[int | None] = [None] * len(files)
     by_file: dict[str, dict[tuple, deque[int]]] = defaultdict(lambda: defaultdict(deque))
     for i, (f, c) in enumerate(zip(files, cells, strict=True)):
-        by_file[f][c].append(i)
+        by_file[f][tuple(c)].append(i)
     for f, wanted in by_file.items():
         path = Path(f)
         if not path.exists():
@@ -429,74 +506,67 @@ def _locate_all(src: _Source, files: list[str], cells: list[tuple]) -> list[int 
 
 
 def _ragged(con: duckdb.DuckDBPyConnection, src: _Source) -> tuple[int, list[DataProblem]]:
-    """Records with the wrong number of fields (DuckDB's reject log has their line numbers)."""
-    sql = src.sql.replace("ignore_errors=true", "store_rejects=true, rejects_table='_visits_rej', rejects_scan='_visits_rej_scan'")
-    con.sql(f"SELECT count(*) FROM {sql}").fetchall()
-    rows = con.sql("SELECT s.file_path, e.line, e.error_type FROM _visits_rej e JOIN _visits_rej_scan s "
-                   "USING (scan_id, file_id) ORDER BY s.file_path, e.line").fetchall()
-    n = len(rows)
+    """Records with the wrong number of fields, from DuckDB's reject log of the one parse
+    (a record short of several fields is logged once per missing field: counted once)."""
+    lines = ("SELECT s.file_path, e.line, min(e.error_type) FROM _visits_rej e JOIN _visits_rej_scan s "
+             "USING (scan_id, file_id) GROUP BY 1, 2")
+    n = int(con.sql(f"SELECT count(*) FROM ({lines})").fetchall()[0][0])
+    rows = con.sql(f"{lines} ORDER BY 1, 2 LIMIT {EXAMPLES}").fetchall() if n else []
     ex = [DataProblem(file=src.shown.get(f, f), row=int(line),
                       rule=f"has the wrong number of fields ({str(et).lower()}; {n} row(s) like this)", table="visits")
-          for f, line, et in rows[:EXAMPLES]]
+          for f, line, et in rows]
     return n, ex
+
+
+def _srcs(src: _Source) -> str:
+    return ", ".join(_q(f"_src_{i}") for i in range(len(src.columns)))
+
+
+def _rows_of(con: duckdb.DuckDBPyConnection, src: _Source, rows: list[tuple]) -> list[int | None]:
+    """File rows of ``_visits_raw`` rows fetched as ``(_file, _row, <value>, *_src_*)``."""
+    if src.kind != "csv":
+        return [r[1] for r in rows]
+    return _locate_all(src, [r[0] for r in rows], [r[3:] for r in rows])
 
 
 def _examples(con: duckdb.DuckDBPyConnection, src: _Source, cond: str, column: str, rule: str,
               total: int) -> list[DataProblem]:
     raw_col = "raw_" + column
-    srcs = [_q(f"_src_{i}") for i in range(len(src.columns))]
     all_cols = con.sql("SELECT * FROM _visits_typed LIMIT 0").columns
-    rows = con.sql(f"SELECT _file, _row, {_q(raw_col) if raw_col in all_cols else _q(column)}, "
-                   f"{', '.join(srcs)} FROM _visits_typed WHERE {cond} LIMIT {EXAMPLES}").fetchall()
-    located = _locate(src, [(r[0], r[3:]) for r in rows]) if src.kind == "csv" else [r[1] for r in rows]
+    rows = con.sql(f"SELECT _file, _row, {_q(raw_col) if raw_col in all_cols else _q(column)}, {_srcs(src)} "
+                   f"FROM _visits_typed WHERE {cond} ORDER BY {src.order} LIMIT {EXAMPLES}").fetchall()
     suffix = f" ({total} row(s) like this)" if total > 1 else ""
     return [DataProblem(file=src.shown.get(r[0], r[0]), row=None if row is None else int(row), column=column,
                         value=r[2], rule=rule + suffix, table="visits")
-            for r, row in zip(rows, located, strict=True)]
-
-
-def _locate(src: _Source, wanted: list[tuple[str, tuple]]) -> list[int | None]:
-    """File row numbers (header = 1) of example rows, found by their text in the file."""
-    out: list[int | None] = [None] * len(wanted)
-    by_file: dict[str, list[int]] = {}
-    for i, (f, _) in enumerate(wanted):
-        by_file.setdefault(f, []).append(i)
-    for f, idxs in by_file.items():
-        path = Path(f)
-        if not path.exists():
-            continue
-        with path.open("r", encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh, delimiter=src.separator or ",")
-            next(reader, None)
-            pending = set(idxs)
-            for rownum, rec in enumerate(reader, start=2):
-                cells = tuple(c.strip() or None for c in rec)
-                for i in list(pending):
-                    if cells == tuple(wanted[i][1]):
-                        out[i] = rownum
-                        pending.discard(i)
-                if not pending:
-                    break
-    return out
+            for r, row in zip(rows, _rows_of(con, src, rows), strict=True)]
 
 
 def _privacy(con: duckdb.DuckDBPyConnection, src: _Source, shown: str) -> None:
-    srcs = ", ".join(_q(f"_src_{i}") for i in range(len(src.columns)))
+    """Refuse a henkilötunnus in any column. One filtered pass over the source finds the
+    candidates of every column (a cheap necessary condition, :func:`hetu_candidate_sql`); every
+    distinct candidate is then checked in Python (date and check character), so the count is exact
+    and no row escapes. The message names the first row (file order) and never the value."""
+    conds = [hetu_candidate_sql(c) for c in src.columns]
+    counts = con.sql(f"SELECT {', '.join(f'count_if({c})' for c in conds)} FROM {src.sql} "
+                     f"WHERE {' OR '.join(conds)}").fetchall()[0]
     problems = []
-    conds = [looks_like_hetu_sql(f"_src_{i}") for i in range(len(src.columns))]
-    # one scan counts the candidates of every column; only columns with candidates are looked at
-    counts = con.sql(f"SELECT {', '.join(f'count_if({c})' for c in conds)} FROM _visits_raw").fetchall()[0]
     for i, (c, cond, n) in enumerate(zip(src.columns, conds, counts, strict=True)):
         if not n:
             continue
-        rows = con.sql(f"SELECT _file, _row, {_q(f'_src_{i}')}, {srcs} FROM _visits_raw WHERE {cond} LIMIT 50").fetchall()
-        hits = [r for r in rows if find_hetu(r[2]) is not None]
-        if hits:
-            row = hits[0][1] if src.kind != "csv" else _locate(src, [(hits[0][0], hits[0][3:])])[0]
-            problems.append(DataProblem(
-                file=src.shown.get(hits[0][0], hits[0][0]), row=None if row is None else int(row), column=c,
-                rule=f"looks like a Finnish personal identity code (henkilötunnus; about {n} row(s), value not shown); "
-                + PRIVACY_HINT, table="visits"))
+        values = con.sql(f"SELECT {_q(c)}, count(*) FROM {src.sql} WHERE {cond} GROUP BY 1").fetchall()
+        hits = sorted(v for v, _ in values if find_hetu(v) is not None)
+        if not hits:
+            continue
+        rows_hit = sum(k for v, k in values if find_hetu(v) is not None)
+        con.execute("CREATE OR REPLACE TEMP TABLE _visits_hetu AS SELECT unnest(?::VARCHAR[]) AS v", [hits])
+        first = con.sql(f"SELECT _file, _row, NULL, {_srcs(src)} FROM _visits_raw WHERE {_q(f'_src_{i}')} IN "
+                        f"(SELECT NULLIF(TRIM(v), '') FROM _visits_hetu) ORDER BY {src.order} LIMIT 1").fetchall()
+        con.execute("DROP TABLE _visits_hetu")
+        row = _rows_of(con, src, first)[0] if first else None
+        f0 = first[0][0] if first else shown
+        problems.append(DataProblem(
+            file=src.shown.get(f0, f0), row=None if row is None else int(row), column=c,
+            rule=f"looks like a Finnish personal identity code (henkilötunnus; {rows_hit} row(s), value not shown); "
+            + PRIVACY_HINT, table="visits"))
     if problems:
         raise PrivacyError(problems)
-
