@@ -157,16 +157,17 @@ def detect_separator(text: str, file: str) -> str:
 
 
 # ------------------------------------------------------------------ located values
-#: a value to sniff: plain text, or ``(text, row, column)`` so an ambiguity can be shown in the file
-Sniffed = str | tuple[str, int | None, str | None]
+#: a value to sniff: plain text, or ``(text, row, column)`` so an ambiguity can be shown in the file,
+#: or ``(text, row, column, n)``: the value held by ``n`` cells, ``row`` the first of them
+Sniffed = str | tuple[str, int | None, str | None] | tuple[str, int | None, str | None, int]
 
 
-def _located(values: Iterable[Sniffed]) -> Iterator[tuple[str, int | None, str | None]]:
+def _located(values: Iterable[Sniffed]) -> Iterator[tuple[str, int | None, str | None, int]]:
     for v in values:
         if isinstance(v, tuple):
-            yield str(v[0]).strip(), v[1], v[2]
+            yield str(v[0]).strip(), v[1], v[2], (v[3] if len(v) > 3 else 1)
         else:
-            yield str(v).strip(), None, None
+            yield str(v).strip(), None, None, 1
 
 
 def _examples(file: str, examples: dict[str, tuple[str, int | None, str | None]], kinds: Iterable[str],
@@ -190,10 +191,10 @@ def detect_decimal(values: Iterable[Sniffed], *, separator: str, file: str) -> s
     an example of each."""
     counts: Counter[str] = Counter()
     examples: dict[str, tuple[str, int | None, str | None]] = {}
-    for v, row, column in _located(values):
+    for v, row, column, n in _located(values):
         kind = "." if _DOT.match(v) else "," if _COMMA.match(v) else None
         if kind is not None:
-            counts[kind] += 1
+            counts[kind] += n
             examples.setdefault(kind, (v, row, column))
     if counts["."] and counts[","]:
         raise _examples(file, examples, [",", "."],
@@ -218,7 +219,7 @@ def detect_date_format(values: Iterable[Sniffed], *, file: str) -> str:
     counts: Counter[str] = Counter()
     examples: dict[str, tuple[str, int | None, str | None]] = {}
     slash: list[str] = []
-    for v, row, column in _located(values):
+    for v, row, column, n in _located(values):
         if not v:
             continue
         if DATE_FORMATS["iso"][0].match(v):
@@ -232,7 +233,7 @@ def detect_date_format(values: Iterable[Sniffed], *, file: str) -> str:
             kind = "yy"
         else:
             continue
-        counts[kind] += 1
+        counts[kind] += n
         examples.setdefault(kind, (v, row, column))
     if not counts:
         return "%Y-%m-%d"

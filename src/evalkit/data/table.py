@@ -138,12 +138,19 @@ def _missing_columns(spec: TableSpec, columns: list[str], source: TableSource, f
 
 
 def _located_cells(frame: pd.DataFrame, columns: list[str], rows: np.ndarray):
-    """(text, file row, column) of every filled cell of ``columns`` (for dialect sniffing)."""
+    """(text, first file row, column, number of cells) of every distinct filled value of
+    ``columns``, column by column in order of first appearance (for dialect sniffing: the
+    counts are those of every cell, the first value of a kind is the first cell of that kind)."""
     for c in columns:
         col = frame[c]
-        values = col.to_numpy(dtype=object)
-        for i in np.flatnonzero(col.notna().to_numpy()):
-            yield str(values[i]), int(rows[i]), c
+        filled = col.notna().to_numpy()
+        if not filled.any():
+            continue
+        text = col.to_numpy(dtype=object)[filled].astype(str)
+        uniq, first, n = np.unique(text, return_index=True, return_counts=True)
+        r = rows[filled]
+        for j in np.argsort(first, kind="stable"):
+            yield str(uniq[j]), int(r[first[j]]), c, int(n[j])
 
 
 def _file_to_typed(name: str, spec: TableSpec, source: TableSource, raw: RawFile, params: Params,
