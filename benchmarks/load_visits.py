@@ -9,11 +9,12 @@ for every file times, each in its own child process:
 * ``evalkit load_tables`` — :func:`evalkit.data.load_tables` of clients + visits: dialect
   and encoding detection, the henkilötunnus scan of every column, the validation pass
   (one aggregate over the typed DuckDB view counting every problem: missing values, bad
-  dates, unknown clients, dates outside the data window; for CSV also the pass counting
-  records with a wrong number of fields). The visits stay a lazy DuckDB relation.
+  dates, unknown clients, dates outside the data window). A CSV file is parsed once, into
+  a DuckDB temporary table (records with a wrong number of fields logged in the same pass,
+  empty lines counted from the bytes); a Parquet file stays a lazy DuckDB relation.
 * ``evalkit load_tables + scan`` — the same, then one aggregate over the validated view
-  (count and sum of ``n`` by service) so every row is parsed and typed once more, as the
-  first measure would.
+  (count and sum of ``n`` by service) so every row is typed (and, for Parquet, read) once
+  more, as the first measure would.
 * ``pandas read`` — plain ``pandas.read_csv`` / ``pandas.read_parquet`` of the same file
   (default options; reads only, no validation).
 
@@ -117,8 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         "time = wall time of the work after imports; peak = peak resident memory of that "
         "process (`ru_maxrss`), of which *set-up* is the interpreter, imports and parameters "
         "before the work. `load_tables` validates eagerly (privacy scan, one aggregate "
-        "counting every problem, for CSV the field-count pass); the visits remain a lazy "
-        "DuckDB relation, which is why *+ one scan* (a group-by over the validated view) is "
+        "counting every problem); a CSV file is parsed once into a DuckDB temporary table, "
+        "a Parquet file stays a lazy DuckDB relation, and the validated visits are a view, "
+        "which is why *+ one scan* (a group-by over the validated view) is "
         "shown too. pandas reads with default options and validates nothing.",
         f"Written by `PYTHONPATH=$PWD/src python benchmarks/load_visits.py{' --quick' if args.quick else ''}`.",
         "",

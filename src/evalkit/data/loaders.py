@@ -8,7 +8,8 @@ dtype('<M8[ns]')
 
 Every table except ``visits`` is a pandas DataFrame with contract column names and types
 (dates ``datetime64[ns]``, integers ``Int64``, numbers ``float64``, text ``str``). ``visits``
-is a lazy DuckDB relation over the files. Every loaded table is also a view of the same
+is a DuckDB relation, never a pandas frame: a view over the Parquet files, or over a temporary
+table into which CSV files are parsed once. Every loaded table is also a view of the same
 name in ``data.con``.
 
 Row problems stop the load (:class:`~evalkit.errors.DataError`, exit 2) unless params say
