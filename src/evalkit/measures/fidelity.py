@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError
+from ..report.fmt import format_date
+from ..report.i18n import label
 from ..results import Estimate, MeasureResult
 
 __all__ = ["BANDS", "FidelityResult", "IPS25_ITEMS", "fidelity_band", "fidelity_reviews"]
@@ -147,13 +149,13 @@ def fidelity_reviews(fidelity: pd.DataFrame, *, n_weakest: int = 5) -> FidelityR
     if not done.empty:
         last = done.iloc[-1]
         estimates += _scored(float(last["total"]), str(last["band"]), "all",
-                             f"; viimeisin täydellinen arviointi {last['review_date'].date().isoformat()}")
+                             f"; viimeisin täydellinen arviointi {format_date(last['review_date'].date())}")
         if len(done) >= 2:
             first = done.iloc[0]
             estimates.append(Estimate(
-                "fidelity_change", float(last["total"] - first["total"]), "points",
-                f"IPS-25-kokonaispisteiden muutos {first['review_date'].date().isoformat()} → "
-                f"{last['review_date'].date().isoformat()} ({len(done)} täydellistä arviointia)", group="all"))
+                "fidelity_change", float(last["total"] - first["total"]), "score",
+                f"IPS-25-kokonaispisteiden muutos {format_date(first['review_date'].date())} → "
+                f"{format_date(last['review_date'].date())} ({len(done)} täydellistä arviointia)", group="all"))
     wide = frame.pivot_table(index="item", columns="review_date", values="score", aggfunc="first")
     wide = wide.reindex(range(1, N_ITEMS + 1))
     wide.columns = [c.date().isoformat() for c in wide.columns]
@@ -170,8 +172,9 @@ def fidelity_reviews(fidelity: pd.DataFrame, *, n_weakest: int = 5) -> FidelityR
 
 def _scored(total: float, band: str, group: str, note: str = "") -> list[Estimate]:
     return [
-        Estimate("fidelity_total", total, "points", f"IPS-25-kokonaispisteet (25–125){note}", n=None, group=group),
+        Estimate("fidelity_total", total, "score", f"IPS-25-kokonaispisteet (25–125){note}", n=None, group=group),
         Estimate("fidelity_band", float(_ordinal(band)), "level",
-                 f"IPS-25-taso: {band} (1 = ei tuettua työllistymistä, 2 = kohtalainen, 3 = hyvä, "
+                 f"IPS-25-taso: {label(f'employment.bands.{band}', 'fi')} (1 = ei tuettua työllistymistä, "
+                 "2 = kohtalainen, 3 = hyvä, "
                  f"4 = erinomainen){note}", n=None, group=group),
     ]

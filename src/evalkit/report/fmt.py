@@ -38,6 +38,7 @@ _DECIMALS = {
     "effect_size": 2,
     "difference": 2,
     "points": 1,
+    "score": 0,
     "days": 0,
     "weeks": 1,
     "hours_per_week": 1,
