@@ -20,16 +20,35 @@ def _flat(d: dict, prefix: str = "") -> dict[str, str]:
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
-def test_catalogues_have_the_same_report_keys(language: str) -> None:
-    fi = {k: v for k, v in _flat(catalogue("fi")).items() if not k.startswith("indicators.")}
-    other = {k: v for k, v in _flat(catalogue(language)).items() if not k.startswith("indicators.")}
+def test_catalogues_have_the_same_keys(language: str) -> None:
+    """Every key of the Finnish catalogue — report words, indicator labels of every measure
+    (visits, employment, fidelity, symptoms, costs, reach, waiting), codes, data-flow words —
+    exists in Swedish and English, and no other key does."""
+    fi = _flat(catalogue("fi"))
+    other = _flat(catalogue(language))
     assert sorted(set(fi) - set(other)) == []
     assert sorted(set(other) - set(fi)) == []
     for key, text in fi.items():  # same {placeholders}
         assert set(re.findall(r"{(\w+)}", text)) == set(re.findall(r"{(\w+)}", other[key])), key
 
 
-def test_missing_keys_fall_back_to_finnish_then_the_key() -> None:
+def test_missing_keys_fall_back_to_finnish_then_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    from evalkit.report import i18n
+
     assert label("report.summary_heading", "en") == "Summary of key results"
-    assert label("indicators.groups_running_actual", "en") == label("indicators.groups_running_actual", "fi")
-    assert label("indicators.no_such_indicator", "sv") == "no_such_indicator"
+    only_fi = {"fi": {"indicators": {"new_one": "Uusi tunnusluku"}}, "en": {"indicators": {}}}
+    monkeypatch.setattr(i18n, "catalogue", lambda lang: only_fi.get(lang, {}))
+    assert i18n.label("indicators.new_one", "en") == "Uusi tunnusluku"
+    assert i18n.lookup("indicators.new_one", "en") == "Uusi tunnusluku"
+    assert i18n.label("indicators.no_such_indicator", "sv") == "no_such_indicator"
+    assert i18n.lookup("indicators.no_such_indicator", "sv") is None
+
+
+@pytest.mark.parametrize(("language", "expected"), [("fi", "perusterveydenhuolto"), ("sv", "primärvård"),
+                                                    ("en", "primary care")])
+def test_data_contract_codes_become_words(language: str, expected: str) -> None:
+    from evalkit.report.i18n import code_label
+
+    assert code_label("service", "primary_care", language) == expected
+    assert code_label("service", "ZZ_local_code", language) == "ZZ_local_code"  # unknown: shown as is
+    assert code_label("professional", "F31.6", language) == "F31.6"

@@ -27,7 +27,7 @@ from .fmt import (
     format_timestamp,
     format_value,
 )
-from .i18n import label
+from .i18n import code_label, label, lookup
 from .section import Section, load_section
 from .suppress import is_small, suppress_column, suppress_estimates, suppress_text
 from .wording.common import causal_phrases, claim_for_summary
@@ -35,6 +35,8 @@ from .wording.common import causal_phrases, claim_for_summary
 __all__ = ["Document", "assemble_report", "build_document", "combine_results", "load_model_runs", "params_sha256"]
 
 FORMATS = ("docx", "html", "md")
+#: table columns holding data-contract codes, shown as words of the catalogue's ``codes``
+CODE_COLUMNS = ("service", "professional", "contact_type")
 _DEFAULT_TITLE = "Loppuraportti: vaikuttavuuden arviointi"
 
 
@@ -140,16 +142,23 @@ def _group_text(group: str, language: str) -> str:
     return label(f"groups.{group}", language) if ":" not in group else group.split(":", 1)[1]
 
 
-def indicator_label(indicator: str, language: str, labels: dict[str, str] | None = None) -> str:
-    """The catalogue's label of an indicator, else the section's own (params) label, else the id."""
-    name = label(f"indicators.{indicator}", language)
-    if name == indicator and labels and indicator in labels:
-        return labels[indicator]
-    return name
+def indicator_label(indicator: str, language: str, labels: dict[str, str] | None = None,
+                    labels_language: str | None = None) -> str:
+    """The label of an indicator in the report ``language``.
+
+    A section's own label (set by its notebook or params, written in the run's language
+    ``labels_language``) is the most specific and wins in its own language; otherwise the
+    catalogue's label, else the section's label, else the id.
+    """
+    own = (labels or {}).get(indicator)
+    if own and (labels_language is None or labels_language == language):
+        return own
+    return lookup(f"indicators.{indicator}", language) or own or indicator
 
 
-def _indicator_text(e: Estimate, language: str, labels: dict[str, str] | None = None) -> str:
-    name = indicator_label(e.indicator, language, labels)
+def _indicator_text(e: Estimate, language: str, labels: dict[str, str] | None = None,
+                    labels_language: str | None = None) -> str:
+    name = indicator_label(e.indicator, language, labels, labels_language)
     return name if e.group == "all" else f"{name} ({_group_text(e.group, language)})"
 
 
@@ -158,7 +167,7 @@ _INLINE_METHOD_CHARS = 40
 
 
 def _estimates_table(estimates: list[Estimate], language: str, caption: str, with_model: str | None = None,
-                     labels: dict[str, str] | None = None) -> Table:
+                     labels: dict[str, str] | None = None, labels_language: str | None = None) -> Table:
     header = [label("columns.indicator", language), label("columns.group", language),
               label("columns.estimate", language), label("columns.ci", language),
               label("columns.n", language), label("columns.method", language)]
@@ -171,7 +180,7 @@ def _estimates_table(estimates: list[Estimate], language: str, caption: str, wit
     rows = []
     for e in estimates:
         row = [
-            indicator_label(e.indicator, language, labels),
+            indicator_label(e.indicator, language, labels, labels_language),
             _group_text(e.group, language),
             format_estimate(e, language=language, with_interval=False),
             "" if e.suppressed else _interval_only(e, language),
@@ -229,7 +238,7 @@ def _summary_table(runs: list[ModelRun], language: str, min_cell: int) -> Table 
                 recorded = claims.get((e.indicator, e.group))
                 rows.append([
                     run.meta.get("name", run.model),
-                    _indicator_text(e, language, s.labels),
+                    _indicator_text(e, language, s.labels, s.language),
                     format_estimate(e, language=language, with_interval=False),
                     "" if e.suppressed else _interval_only(e, language),
                     format_number(e.n, language=language) if e.n is not None else "–",
@@ -258,6 +267,8 @@ def _table_block(block: dict[str, Any], language: str, min_cell: int) -> Table:
             v = r[j]
             if hidden[i][j]:
                 cells.append(f"< {min_cell}")
+            elif c.get("unit", "text") == "text" and c["key"] in CODE_COLUMNS and v is not None:
+                cells.append(code_label(c["key"], str(v), language))
             elif c.get("unit", "text") == "text":
                 cells.append("" if v is None else suppress_text(str(v), min_cell, suppressed_word=_suppressed(language)))
             elif c["unit"] == "date":
@@ -273,6 +284,12 @@ def _table_block(block: dict[str, Any], language: str, min_cell: int) -> Table:
 
 def _suppressed(language: str) -> str:
     return label("report.suppressed_word", language)
+
+
+def _flow_word(kind: str, key: str, language: str) -> str:
+    """An input table's name or an exclusion reason id in the report language (a reason
+    already written as words is kept)."""
+    return (lookup(f"flow.{kind}.{key}", language) if "." not in key else None) or key
 
 
 def _flow_table(flow: list[dict[str, Any]], language: str, *, audience: str, min_cell: int) -> Table:
@@ -303,10 +320,12 @@ def _flow_table(flow: list[dict[str, Any]], language: str, *, audience: str, min
         unit = f.get("analysed_unit") or f.get("unit")
         if f.get("analysed") is not None and unit == "persons":
             analysed += " " + label("wording.unit_suffix.persons", language)
-        row = [str(f.get("table", "")), count(f.get("read")), count(f.get("accepted")), count(rej_total), analysed]
+        row = [_flow_word("tables", str(f.get("table", "")), language), count(f.get("read")),
+               count(f.get("accepted")), count(rej_total), analysed]
         if has_excluded:
             excluded = f.get("excluded") or {}
-            row.append("; ".join(f"{k}: {count(v)}" for k, v in excluded.items()) or "–")
+            row.append("; ".join(f"{_flow_word('reasons', k, language)}: {count(v)}" for k, v in excluded.items())
+                       or "–")
         if internal:
             row.append("; ".join(f"{k}: {format_number(v, language=language)}" for k, v in rejected.items())
                        if isinstance(rejected, dict) else "")
@@ -331,7 +350,7 @@ def _section_elements(doc: Document, run: ModelRun, s: Section, *, language: str
     any_suppressed = any(e.suppressed for e in shown)
     if shown and not any(b["kind"] == "estimates" for b in s.blocks):
         chosen = [e for e in shown if s.is_headline(e)] or shown[:12]
-        doc.add(_estimates_table(chosen, language, label("report.key_figures", language), labels=s.labels))
+        doc.add(_estimates_table(chosen, language, label("report.key_figures", language), labels=s.labels, labels_language=s.language))
     has_comparison = any(b.get("comparison") for b in s.blocks if b["kind"] == "finding")
     for b in s.blocks:
         kind = b["kind"]
@@ -351,7 +370,7 @@ def _section_elements(doc: Document, run: ModelRun, s: Section, *, language: str
             wanted = b.get("indicators") or list(dict.fromkeys(e.indicator for e in shown))
             chosen = [e for i in wanted for e in shown if e.indicator == i]
             doc.add(_estimates_table(chosen, language, b.get("title") or label("report.key_figures", language),
-                                     labels=s.labels))
+                                     labels=s.labels, labels_language=s.language))
         elif kind == "table":
             if not b.get("rows"):  # an empty table says so in one line instead of a bare header
                 doc.add(Para(label("report.empty_table", language, caption=b.get("title", "")), style="note"))
@@ -397,7 +416,7 @@ def _methods_appendix(doc: Document, runs: list[ModelRun], *, language: str, min
             methods: dict[str, list[str]] = {}
             for e in s.estimates:
                 methods.setdefault(e.method, [])
-                name = indicator_label(e.indicator, language, s.labels)
+                name = indicator_label(e.indicator, language, s.labels, s.language)
                 if name not in methods[e.method]:
                     methods[e.method].append(name)
             if methods:

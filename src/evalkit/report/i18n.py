@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["catalogue", "label"]
+__all__ = ["catalogue", "code_label", "label", "lookup"]
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -50,3 +50,24 @@ def label(key: str, language: str = "fi", **fmt: Any) -> str:
         if isinstance(node, str):
             return node.format(**fmt) if fmt else node
     return key.rsplit(".", 1)[-1]
+
+
+def lookup(key: str, language: str = "fi") -> str | None:
+    """The label of ``key`` in ``language``, else Finnish, else ``None`` (no fallback to the key)."""
+    for lang in (language, "fi"):
+        node: Any = catalogue(lang)
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+            if node is None:
+                break
+        if isinstance(node, str):
+            return node
+    return None
+
+
+def code_label(family: str, value: str, language: str = "fi") -> str:
+    """A data-contract code as a report word: ``code_label('service', 'primary_care') →
+    'perusterveydenhuolto'``; a code the catalogue does not know is shown as it is."""
+    if "." in str(value):
+        return str(value)
+    return lookup(f"codes.{family}.{value}", language) or str(value)

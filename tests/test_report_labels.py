@@ -1,0 +1,94 @@
+"""Report labels: no raw ids, service codes or table names where a reader expects words."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalkit.report.assemble import _flow_table, _summary_table, _table_block, indicator_label
+from evalkit.report.fmt import format_value
+from evalkit.report.wording.common import claim_for_summary
+from evalkit.results import Estimate
+
+VISITS_IDS = ["clients", "rate_pre", "rate_post", "rate_ratio", "did_rate_ratio", "nb_rate_ratio",
+              "nb_did_rate_ratio", "pretrend_rate_ratio", "pretrend_did_rate_ratio", "mean_change",
+              "mean_change_difference"]
+WAITING_IDS = ["cases", "still_waiting", "median_days", "p90_days", "share_within_limit", "share_within_90_days",
+               "its_level_change", "its_slope_change"]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+@pytest.mark.parametrize("indicator", VISITS_IDS + WAITING_IDS)
+def test_visits_and_waiting_indicators_have_words(indicator: str, language: str) -> None:
+    text = indicator_label(indicator, language)
+    assert text != indicator and "_" not in text
+
+
+def test_a_notebooks_own_label_wins_in_its_language_only() -> None:
+    own = {"its_level_change": "Tasomuutos 7 vrk:n kuluessa hoidettujen osuudessa", "local_x": "Paikallinen"}
+    assert indicator_label("its_level_change", "fi", own, "fi") == own["its_level_change"]
+    assert indicator_label("its_level_change", "en", own, "fi") == "Level change in the share treated within the limit"
+    assert indicator_label("local_x", "sv", own, "fi") == "Paikallinen"  # no catalogue word: the own label
+    assert indicator_label("unknown_id", "fi") == "unknown_id"
+
+
+@pytest.mark.parametrize(("language", "clients", "reason"), [
+    ("fi", "asiakkaat", "ei aloittanut (ei aloituspäivää): 45"),
+    ("sv", "klienter", "inledde inte (inget startdatum): 45"),
+    ("en", "clients", "did not start (no index date): 45"),
+])
+def test_data_flow_names_tables_and_reasons_in_words(language: str, clients: str, reason: str) -> None:
+    flow = [{"table": "clients", "read": 268, "accepted": 268, "rejected": {}, "analysed": 223,
+             "analysed_unit": "persons", "excluded": {"no_index_date": 45}},
+            {"table": "intervention_costs", "read": 12, "accepted": 12, "rejected": {}, "analysed": None,
+             "excluded": {"alkoi ennen aloituspäivää": 27}}]
+    t = _flow_table(flow, language, audience="public", min_cell=5)
+    assert t.rows[0][0] == clients and t.rows[0][-1] == reason
+    assert "_" not in t.rows[1][0]
+    assert t.rows[1][-1] == "alkoi ennen aloituspäivää: 27"  # a reason written as words is kept
+
+
+def test_service_codes_in_tables_become_words() -> None:
+    block = {"columns": [{"key": "service", "label": "Palvelu", "unit": "text"},
+                         {"key": "site", "label": "Toimipiste", "unit": "text"},
+                         {"key": "cases", "label": "Yhteydenottoja", "unit": "cases", "count": True}],
+             "rows": [["primary_care", "Kannus", 375], ["kaikki", "kaikki", 3595]], "title": "Odotusajat"}
+    t = _table_block(block, "fi", 5)
+    assert t.rows[0][:2] == ["perusterveydenhuolto", "Kannus"]
+    assert t.rows[1][0] == "kaikki"  # not a code: as it is
+    assert _table_block(block, "sv", 5).rows[0][0] == "primärvård"
+
+
+def test_a_whole_number_score_has_no_decimals() -> None:
+    assert format_value(108.0, "score") == "108"
+    assert format_value(-6.04, "points") == "-6,0"  # a mean change keeps its decimal
+
+
+def test_a_fidelity_score_is_descriptive_in_the_summary() -> None:
+    """A fidelity total is a level on a 25–125 scale, not a change from 0 ("havaittu kasvu")."""
+    e = Estimate("fidelity_total", 108.0, "score", "IPS-25-kokonaispisteet (25–125)")
+    assert claim_for_summary(e, None, language="fi") == "kuvaileva tunnusluku"
+
+
+def test_fidelity_estimates_use_the_score_unit_and_finnish_words() -> None:
+    import pandas as pd
+
+    from evalkit.measures.fidelity import IPS25_ITEMS, fidelity_reviews
+
+    rows = [{"review_date": d, "item": i, "score": s} for d, s in (("2023-03-15", 3), ("2024-09-18", 4))
+            for i in range(1, len(IPS25_ITEMS) + 1)]
+    res = fidelity_reviews(pd.DataFrame(rows))
+    total = res.get("fidelity_total", "all")
+    assert total.unit == "score" and format_value(total.estimate, total.unit) == "100"
+    band = res.get("fidelity_band", "all")
+    assert "good" not in band.method and "hyvä" in band.method and "18.9.2024" in band.method
+    assert "2024-09-18" not in res.get("fidelity_change", "all").method
+
+
+def test_summary_table_has_no_raw_ids(tmp_path) -> None:
+    from evalkit.report.assemble import load_model_runs
+    from tests.test_report_assembly import make_probe_reports
+
+    reports = make_probe_reports(tmp_path)
+    t = _summary_table(load_model_runs(reports), "fi", 5)
+    assert t is not None
+    assert not [r[1] for r in t.rows if "_" in r[1]]
