@@ -177,13 +177,16 @@ def _estimates_table(estimates: list[Estimate], language: str, caption: str, wit
         numeric.insert(0, False)
     methods = list(dict.fromkeys(e.method for e in estimates))
     footnotes = any(len(m) > _INLINE_METHOD_CHARS for m in methods)
+    no_icer = icer_not_meaningful(estimates)
     rows = []
     for e in estimates:
+        hide_icer = no_icer and e.indicator == "icer"
         row = [
             indicator_label(e.indicator, language, labels, labels_language),
             _group_text(e.group, language),
+            label("report.icer_not_meaningful_value", language) if hide_icer else
             format_estimate(e, language=language, with_interval=False),
-            "" if e.suppressed else _interval_only(e, language),
+            "" if e.suppressed or hide_icer else _interval_only(e, language),
             format_number(e.n, language=language) if e.n is not None else "–",
             f"M{methods.index(e.method) + 1}" if footnotes else e.method,
         ]
@@ -194,6 +197,8 @@ def _estimates_table(estimates: list[Estimate], language: str, caption: str, wit
     if footnotes:
         note = label("report.methods_note", language) + " " + "; ".join(
             f"M{i}: {m}" for i, m in enumerate(methods, start=1))
+    if no_icer and any(e.indicator == "icer" for e in estimates):
+        note = (label("report.icer_not_meaningful", language) + (" " + note if note else "")).strip()
     n_col = header.index(label("columns.n", language))
     table = Table(caption=caption, header=header, rows=rows, numeric=numeric, count_cols=[n_col], note=note)
     group_col = header.index(label("columns.group", language))
@@ -215,6 +220,16 @@ def drop_empty_columns(t: Table, candidates: list[int], *, always: list[int] | N
                  count_cols=[remap[j] for j in t.count_cols if j in remap], style=t.style)
 
 
+def icer_not_meaningful(estimates: list[Estimate]) -> bool:
+    """True when the estimates hold an incremental effect (ΔE) whose interval reaches zero
+    (or is missing): a ratio ΔC / ΔE is then no meaningful number — it can be arbitrarily
+    large or change sign — so the report replaces an ICER by a sentence saying so."""
+    de = next((e for e in estimates if e.indicator == "incremental_effect" and e.group == "all"), None)
+    if de is None or de.suppressed:
+        return False
+    return de.ci_low is None or de.ci_high is None or de.ci_low <= 0.0 <= de.ci_high
+
+
 def _interval_only(e: Estimate, language: str) -> str:
     """The interval without its ``95 % LV`` prefix (the column header says it)."""
     if e.ci_low is None or e.ci_high is None:
@@ -234,8 +249,15 @@ def _summary_table(runs: list[ModelRun], language: str, min_cell: int) -> Table 
                 continue
             shown = suppress_estimates(s.estimates, mc)
             claims = {(c.indicator, c.group): c for c in s.claims(language=language, min_cell=mc) if c is not None}
+            no_icer = icer_not_meaningful(shown)
             for e in (x for x in shown if s.is_headline(x)):
                 recorded = claims.get((e.indicator, e.group))
+                if no_icer and e.indicator == "icer":
+                    rows.append([run.meta.get("name", run.model), _indicator_text(e, language, s.labels, s.language),
+                                 label("report.icer_not_meaningful_value", language), "",
+                                 format_number(e.n, language=language) if e.n is not None else "–",
+                                 label("wording.short.icer_not_meaningful", language)])
+                    continue
                 rows.append([
                     run.meta.get("name", run.model),
                     _indicator_text(e, language, s.labels, s.language),
