@@ -52,3 +52,16 @@ def test_summary_says_the_icer_is_not_meaningful(tmp_path) -> None:
     icer = next(r for r in t.rows if "ICER" in r[1])
     assert icer[2] == "ei mielekäs" and icer[3] == ""
     assert icer[-1] == "ei mielekäs, koska ΔE:n luottamusväli sisältää nollan"
+
+
+@pytest.mark.parametrize(("language", "word", "wrong"), [("fi", "ero", "muutos"), ("sv", "skillnad", "förändring"),
+                                                         ("en", "difference", "change")])
+def test_a_between_group_difference_is_an_ero_not_a_muutos(language: str, word: str, wrong: str) -> None:
+    from evalkit.report.wording.common import change_claim
+
+    ancova = Estimate("phq9_ancova_group_effect", -4.0, "points", "ANCOVA", n=506, ci_low=-4.9, ci_high=-3.1)
+    c = change_claim(ancova, subject="PHQ-9", comparison=True, language=language)
+    assert f"({word} " in c.sentence and f"({wrong} " not in c.sentence
+    within = Estimate("phq9_mean_change", -6.0, "points", "paired t", n=308, ci_low=-6.6, ci_high=-5.5)
+    assert f"({wrong} " in change_claim(within, subject="PHQ-9", language=language).sentence
+

@@ -252,6 +252,7 @@ def test_terapiat_etulinjaan_demo_truth_inside_interval(demo_data) -> None:
         assert res.get(ours, group).estimate == pytest.approx(sample, rel=1e-5), (ours, sample)
     assert truth[("terapiat_etulinjaan", "symptoms", "phq9_ancova_group_effect", "all")]["value"] < 0
     assert res.get("phq9_ancova_group_effect").ci_high < 0
+    assert "toimintamalli vs. vertailuryhmä" in res.get("phq9_ancova_group_effect").method  # not raw group codes
     rec = res.get("recovery_rate", "intervention")
     assert rec.numerator is not None and rec.n < res.get("paired_n", "intervention").estimate  # R6 denominator
     assert res.has_comparison and not res.sensitivity["estimate"].isna().any()

@@ -700,7 +700,8 @@ def symptoms(
                       both["group"].to_numpy(), reference="comparison", level=level,
                       indicator=f"{p}_ancova_group_effect", label="all")
             if a is not None:
-                est.append(a.with_(method=f"{inst}: " + a.method + "; parilliset asiakkaat molemmista ryhmistä"))
+                method = a.method.replace("intervention vs. comparison", "toimintamalli vs. vertailuryhmä")
+                est.append(a.with_(method=f"{inst}: {method}; parilliset asiakkaat molemmista ryhmistä"))
     est = [e for e in est if e is not None]
     shown = suppress_estimates(est, min_cell)
     ci = c[(c["group"] == "intervention") & c["paired"]]

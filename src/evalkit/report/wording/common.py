@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from ...results import Estimate
 from ..fmt import format_interval, format_number, format_value
-from ..i18n import label
+from ..i18n import label, lookup
 
 __all__ = [
     "EVIDENCE_RANK",
@@ -137,13 +137,18 @@ def value_with_unit(x: float | None, unit: str, *, language: str = "fi") -> str:
     return value if suffix == unit or _missing(x) else f"{value} {suffix}"
 
 
-def estimate_text(e: Estimate, *, language: str = "fi", with_unit_label: bool = True) -> str:
+def estimate_text(e: Estimate, *, language: str = "fi", with_unit_label: bool = True,
+                  comparison: bool = False) -> str:
     """``'suhde 0,78; 95 % LV 0,65–0,93; n = 120'`` — the bracketed part of a sentence
-    (a proportion shows its numerator and denominator: ``'34 %; 25 / 73; 95 % LV 24–45 %'``)."""
+    (a proportion shows its numerator and denominator: ``'34 %; 25 / 73; 95 % LV 24–45 %'``).
+
+    ``comparison=True``: the estimate is a difference between groups, so a points value is
+    an "ero", not a "muutos" (``wording.unit_words_comparison``)."""
     value = value_with_unit(e.estimate, e.unit, language=language)
-    unit_word = label(f"wording.unit_words.{e.unit}", language) if with_unit_label else ""
-    if unit_word == e.unit:  # no label for this unit
-        unit_word = ""
+    unit_word = ""
+    if with_unit_label:
+        unit_word = ((lookup(f"wording.unit_words_comparison.{e.unit}", language) if comparison else None)
+                     or lookup(f"wording.unit_words.{e.unit}", language) or "")
     parts = [f"{unit_word} {value}".strip()]
     if e.unit == "proportion" and e.numerator is not None and e.n is not None:
         parts.append(f"{format_number(e.numerator, language=language)} / {format_number(e.n, language=language)}")
@@ -202,7 +207,7 @@ def change_claim(
         return Claim(e.indicator, e.group, "descriptive", "none", "", text,
                      label("wording.short.suppressed", language), comparison)
     verbs = {"up": up or label("wording.verbs.up", language), "down": down or label("wording.verbs.down", language)}
-    stats = estimate_text(e, language=language)
+    stats = estimate_text(e, language=language, comparison=comparison)
     kind = "comparison" if comparison else "before_after"
     if evidence == "not_demonstrated":
         verb = label("wording.verbs.none", language)
