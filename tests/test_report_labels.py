@@ -92,3 +92,35 @@ def test_summary_table_has_no_raw_ids(tmp_path) -> None:
     t = _summary_table(load_model_runs(reports), "fi", 5)
     assert t is not None
     assert not [r[1] for r in t.rows if "_" in r[1]]
+
+
+def _visits_result(**censored):
+    from datetime import date
+    from types import SimpleNamespace
+
+    settings = {"filters": {"service": ["psychiatry"], "professional": ["nurse", "physician"]},
+                "data_start": date(2021, 1, 1), "data_start_inferred": False, "washout": 0,
+                "pre_window": (-365, -1), "post_window": (0, 364), "data_cutoff": date(2025, 12, 31),
+                "bootstrap_reps": 2000}
+    return SimpleNamespace(settings=settings, censored=censored, has_comparison=False, notes=())
+
+
+def test_visits_methods_name_the_selected_visits_in_words() -> None:
+    from evalkit.report.wording.visits import visits_methods
+
+    text = visits_methods(_visits_result())
+    assert "Käynnit (palvelu: psykiatria; ammattiryhmä: sairaanhoitaja, lääkäri)" in text
+    assert "psychiatry" not in text and "nurse" not in text
+
+
+@pytest.mark.parametrize(("pre", "post", "expected", "absent"), [
+    (0, 3, "Seurantajakso oli seurannan päättymisen tai poimintapäivän vuoksi lyhyempi alle 5 asiakkaalla;",
+     "Esijakso"),
+    (12, 0, "Esijakso oli aineiston alun vuoksi lyhyempi 12 asiakkaalla;", "Seurantajakso"),
+    (12, 7, "Esijakso oli aineiston alun vuoksi lyhyempi 12 asiakkaalla ja seurantajakso seurannan", "0 asiakkaalla"),
+])
+def test_visits_limitations_mention_only_periods_cut_short(pre: int, post: int, expected: str, absent: str) -> None:
+    from evalkit.report.wording.visits import visits_limitations
+
+    text = visits_limitations(_visits_result(pre_by_data_start=pre, post_by_followup=post))
+    assert expected in text and absent not in text and "lyhyempi 0 " not in text

@@ -12,6 +12,7 @@ from typing import Any
 
 from ...results import Estimate
 from ..fmt import format_date, format_estimate, format_number
+from ..i18n import code_label, lookup
 
 __all__ = ["visits_limitations", "visits_methods", "visits_narrative"]
 
@@ -124,7 +125,8 @@ def visits_narrative(result: Any, *, min_cell: int = 5, language: str = "fi") ->
 def visits_methods(result: Any, *, language: str = "fi") -> str:
     """The methods paragraph."""
     s = result.settings
-    filt = "; ".join(f"{k}: {', '.join(v)}" for k, v in s["filters"].items()) or "kaikki käynnit"
+    filt = "; ".join(f"{lookup(f'codes.names.{k}', language) or k}: {', '.join(code_label(k, x, language) for x in v)}"
+                     for k, v in s["filters"].items()) or "kaikki käynnit"
     start = format_date(s["data_start"], language=language)
     start_note = " (aineiston varhaisin käyntipäivä, koska aineiston alkua ei annettu)" \
         if s["data_start_inferred"] else ""
@@ -170,12 +172,14 @@ def visits_limitations(result: Any, *, min_cell: int = 5, language: str = "fi") 
         parts.append("Ilman vertailuryhmää ei voida erottaa toimintamallin vaikutusta muista samaan "
                      "aikaan tapahtuneista muutoksista (esim. palveluiden saatavuus, hoitokäytännöt).")
     cens = result.censored
-    if cens.get("pre_by_data_start") or cens.get("post_by_followup"):
-        parts.append(
-            f"Esijakso oli aineiston alun vuoksi lyhyempi {_count(cens.get('pre_by_data_start', 0), min_cell)} "
-            f"asiakkaalla ja seurantajakso seurannan päättymisen tai poimintapäivän vuoksi lyhyempi "
-            f"{_count(cens.get('post_by_followup', 0), min_cell)} asiakkaalla; käyntitiheys on laskettu "
-            "havaituilta päiviltä.")
+    pre, post = cens.get("pre_by_data_start", 0), cens.get("post_by_followup", 0)
+    short = [f"esijakso oli aineiston alun vuoksi lyhyempi {_count(pre, min_cell)} asiakkaalla" if pre else "",
+             f"seurantajakso oli seurannan päättymisen tai poimintapäivän vuoksi lyhyempi "
+             f"{_count(post, min_cell)} asiakkaalla" if post else ""]
+    short = [x for x in short if x]
+    if short:  # only the periods that were cut short ("lyhyempi 0 asiakkaalla" says nothing)
+        text = " ja ".join(short).replace(" ja seurantajakso oli ", " ja seurantajakso ")
+        parts.append(f"{text[0].upper()}{text[1:]}; käyntitiheys on laskettu havaituilta päiviltä.")
     for note in result.notes:
         parts.append(note)
     return " ".join(parts)
