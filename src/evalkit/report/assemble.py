@@ -29,7 +29,7 @@ from .fmt import (
 )
 from .i18n import code_label, label, lookup
 from .section import Section, load_section
-from .suppress import is_small, suppress_column, suppress_estimates, suppress_text
+from .suppress import is_small, suppress_estimates, suppress_table, suppress_text
 from .wording.common import causal_phrases, claim_for_summary
 
 __all__ = ["Document", "assemble_report", "build_document", "combine_results", "load_model_runs", "params_sha256"]
@@ -276,12 +276,10 @@ def _summary_table(runs: list[ModelRun], language: str, min_cell: int) -> Table 
 def _table_block(block: dict[str, Any], language: str, min_cell: int) -> Table:
     cols = block["columns"]
     rows = [list(r) for r in block["rows"]]
-    hidden = [[False] * len(cols) for _ in rows]
-    for j, c in enumerate(cols):
-        if c.get("count"):
-            flags = suppress_column([r[j] for r in rows], min_cell, total_index=block.get("total_row"))
-            for i, f in enumerate(flags):
-                hidden[i][j] = f
+    keys = [c["key"] for c in cols]
+    total_col = keys.index(block["total_col"]) if block.get("total_col") in keys else None
+    hidden = suppress_table(rows, [j for j, c in enumerate(cols) if c.get("count")], min_cell,
+                            total_row=block.get("total_row"), total_col=total_col)
     out = []
     for i, r in enumerate(rows):
         cells = []

@@ -17,7 +17,8 @@ Block kinds (``Section.blocks``, in order):
   in order; empty = all), ``title``;
 * ``table`` — ``title``, ``columns`` (``key``, ``label``, ``unit``, ``count``), ``rows``
   (raw values) and ``note``; columns with ``count: true`` are subject to small-cell
-  suppression, ``total_row`` marks a row holding column totals (for secondary suppression);
+  suppression, ``total_row`` marks a row holding column totals and ``total_col`` the key of a
+  column holding row totals (for secondary suppression);
 * ``figure`` — ``path`` (relative to the model's report directory), ``caption``,
   ``audience`` (``public`` or ``internal``: internal figures never reach a public report),
   ``min_n`` (the smallest group the figure shows: below ``min_cell`` a public report replaces
@@ -118,11 +119,18 @@ class Section:
         title: str,
         note: str = "",
         total_row: int | None = None,
+        total_col: str | None = None,
     ) -> Section:
-        """Add a table of raw values; ``columns`` say how to label, format and protect them."""
+        """Add a table of raw values; ``columns`` say how to label, format and protect them.
+
+        ``total_row`` (row index) / ``total_col`` (column key): the row / column holding totals,
+        so that secondary suppression keeps a hidden count from being worked out by subtraction.
+        """
         missing = [c.key for c in columns if c.key not in frame.columns]
         if missing:
             raise KeyError(f"table '{title}': no column(s) {missing}")
+        if total_col is not None and total_col not in [c.key for c in columns]:
+            raise KeyError(f"table '{title}': total_col {total_col!r} is not one of its columns")
         rows = [[_jsonable(v) for v in rec] for rec in frame[[c.key for c in columns]].itertuples(index=False)]
         self.blocks.append(
             {
@@ -132,6 +140,7 @@ class Section:
                 "rows": rows,
                 "note": note,
                 "total_row": total_row,
+                "total_col": total_col,
             }
         )
         return self

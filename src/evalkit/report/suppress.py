@@ -28,6 +28,7 @@ __all__ = [
     "set_display_min_cell",
     "suppress_column",
     "suppress_estimates",
+    "suppress_table",
     "suppress_text",
 ]
 
@@ -98,6 +99,44 @@ def suppress_column(values: list[float | int | None], min_cell: int, *, total_in
         shown = [i for i in cells if not flags[i] and values[i] not in (None, 0)]
         if len(hidden) == 1 and shown:
             flags[min(shown, key=lambda i: values[i])] = True
+    return flags
+
+
+def suppress_table(rows: list[list[object]], count_cols: list[int], min_cell: int, *,
+                   total_row: int | None = None, total_col: int | None = None) -> list[list[bool]]:
+    """Which cells of a table's count columns to suppress (``True`` = hide).
+
+    ``total_row`` marks a row holding column totals, ``total_col`` a column holding row
+    totals (a cross-tabulation such as severity at the start × at the end with a "Yhteensä"
+    column). Primary suppression hides counts between 0 and ``min_cell``; secondary
+    suppression then hides, in every row or column that adds up to a shown total and has
+    exactly one hidden cell, the smallest other non-zero cell — repeated until no row or
+    column gives a hidden cell away (a hide in a row can expose a column).
+    """
+    def num(v: object) -> float | None:
+        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None  # type: ignore[return-value]
+
+    flags = [[j in count_cols and is_small(num(r[j]), min_cell) for j in range(len(r))] for r in rows]
+    lines: list[list[tuple[int, int]]] = []  # families of cells that add up to a shown total
+    if total_col is not None:
+        members = [j for j in count_cols if j != total_col]
+        lines += [[(i, j) for j in members] + [(i, total_col)] for i in range(len(rows)) if i != total_row]
+    if total_row is not None:
+        members_i = [i for i in range(len(rows)) if i != total_row]
+        lines += [[(i, j) for i in members_i] + [(total_row, j)] for j in count_cols]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            *cells, (ti, tj) = line
+            if flags[ti][tj]:  # the total itself is hidden: nothing to subtract from
+                continue
+            hidden = [c for c in cells if flags[c[0]][c[1]]]
+            shown = [c for c in cells if not flags[c[0]][c[1]] and num(rows[c[0]][c[1]]) not in (None, 0)]
+            if len(hidden) == 1 and shown:
+                i, j = min(shown, key=lambda c: num(rows[c[0]][c[1]]))  # type: ignore[arg-type, return-value]
+                flags[i][j] = True
+                changed = True
     return flags
 
 
