@@ -61,7 +61,7 @@ def test_numbers_glued_to_letters_are_labels_not_counts() -> None:
 def _derivable(rows, flags, count_cols, total_col):
     """Hidden cells that a reader can work out exactly from a shown row total."""
     out = []
-    for i, r in enumerate(rows):
+    for i in range(len(rows)):
         if flags[i][total_col]:
             continue
         members = [j for j in count_cols if j != total_col]
