@@ -275,3 +275,26 @@ def test_docx_column_widths_keep_numbers_whole() -> None:
     w = column_widths(t)
     assert sum(w) == pytest.approx(16.6, rel=0.01)
     assert w[3] >= 5 * 0.2 + 0.45 and w[2] >= 4 * 0.25 + 0.45  # "1 223" whole; bold header "Arvo" whole
+
+
+def test_docx_tables_never_run_past_the_page() -> None:
+    """Seen in the demo report: 'Käynnit ja seuranta-aika ryhmittäin' (six columns, long bold
+    headers) ran past the right margin, and the summary table broke 'Toimintamalli' as
+    'Toiminta-malli' because whole intervals ('17 270 €–148 252 €') were kept on one line."""
+    from evalkit.report.assemble import Table, column_widths
+
+    visits = Table(caption="", header=["Ryhmä", "Jakso", "Asiakkaita", "Käyntejä", "Henkilökuukausia",
+                                       "Käyntiä / henkilökuukausi"],
+                   rows=[["vertailuryhmä", "aloituksen jälkeen", "150", "2\xa0093", "1\xa0799", "1,16"]],
+                   numeric=[False, False, True, True, True, True])
+    assert sum(column_widths(visits)) <= 16.6 + 1e-9
+    summary = Table(caption="", header=["Toimintamalli", "Tunnusluku", "Arvo", "95 %:n luottamusväli", "n", "Tulkinta"],
+                    rows=[["IPS – Sijoita ja valmenna", "Lisäkustannus lisätulosta kohden (ICER)", "31\xa0382\xa0€",
+                           "17\xa0270\xa0€–148\xa0252\xa0€", "223", "kuvaileva tunnusluku"],
+                          ["Hoitotakuu", "Hoitotakuun rajassa hoidettujen osuus", "66\xa0% (9\xa0296 / 14\xa0169)",
+                           "65–66\xa0%", "14\xa0169", "kuvaileva tunnusluku"]],
+                    numeric=[False, False, True, True, True, False])
+    w = column_widths(summary)
+    assert sum(w) <= 16.6 + 1e-9
+    assert w[0] >= len("Toimintamalli") * 0.25 + 0.45 - 1e-9  # the bold header word fits whole
+    assert w[3] >= len("148\xa0252\xa0€") * 0.2 + 0.45 - 1e-9  # each half of the interval fits whole
