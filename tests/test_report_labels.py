@@ -124,3 +124,34 @@ def test_visits_limitations_mention_only_periods_cut_short(pre: int, post: int, 
 
     text = visits_limitations(_visits_result(pre_by_data_start=pre, post_by_followup=post))
     assert expected in text and absent not in text and "lyhyempi 0 " not in text
+
+
+def test_axis_ticks_are_printed_exactly() -> None:
+    """Seen in the demo: EVPI ticks 2.5, 5, 7.5 printed as 2, 5, 8 and visit rates 1.25, 1.75
+    as 1,2 and 1,8."""
+    import matplotlib.pyplot as plt
+
+    from evalkit.report.figures.common import locale_axis, tick_decimals
+
+    assert tick_decimals([0, 2.5, 5, 7.5]) == 1
+    assert tick_decimals([0, 0.25, 0.5], minimum=1) == 2
+    assert tick_decimals([0, 1000, 2000]) == 0
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1.8])
+    ax.set_yticks([0, 0.25, 1.75])
+    locale_axis(ax, decimals=1)
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0,00", "0,25", "1,75"]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(("language", "header"), [("fi", "Vuosi"), ("sv", "År"), ("en", "Year")])
+def test_key_figures_of_yearly_groups_are_headed_year(language: str, header: str) -> None:
+    from evalkit.report.assemble import _estimates_table
+
+    est = [Estimate("groups_running_achievement", v, "proportion", "toteuma / tavoite", group=f"year:{y}")
+           for y, v in ((2024, 1.2), (2025, 0.92))]
+    t = _estimates_table(est, language, "Keskeiset tunnusluvut")
+    assert t.header[1] == header and [r[1] for r in t.rows] == ["2024", "2025"]
+    mixed = _estimates_table([*est, Estimate("x", 1.0, "ratio", "m", group="intervention")], language, "K")
+    assert mixed.header[1] not in {"Vuosi", "År", "Year"}

@@ -940,7 +940,7 @@ def visits(
         wil_rows.append({"group": g, "statistic": wil.statistic, "p_value": wil.p_value, "n": wil.n,
                          "n_zero": wil.n_zero, "exact": wil.exact})
         method = (f"asiakaskohtaisen muutoksen (käyntiä / hlö-kk) keskiarvo; {boot.method}; "
-                  f"Wilcoxonin merkittyjen sijalukujen testi p = {_p_text(wil.p_value)}")
+                  f"Wilcoxonin merkittyjen sijalukujen testi {_p_text(wil.p_value)}")
         estimates.append(Estimate("mean_change", boot.estimate, "visits_per_person_month", method,
                                   n=int(len(sub)), ci_low=boot.ci_low, ci_high=boot.ci_high, group=g))
     if len(groups) == 2:
@@ -995,7 +995,8 @@ def visits(
 
 
 def _p_text(p: float) -> str:
-    return "< 0,001" if p < 0.001 else f"{p:.3f}".replace(".", ",")
+    """``'p < 0,001'`` or ``'p = 0,004'`` (not ``'p = < 0,001'``)."""
+    return "p < 0,001" if p < 0.001 else "p = " + f"{p:.3f}".replace(".", ",")
 
 
 def _summary_table(frame: pd.DataFrame, groups: Sequence[str]) -> pd.DataFrame:

@@ -168,7 +168,10 @@ _INLINE_METHOD_CHARS = 40
 
 def _estimates_table(estimates: list[Estimate], language: str, caption: str, with_model: str | None = None,
                      labels: dict[str, str] | None = None, labels_language: str | None = None) -> Table:
-    header = [label("columns.indicator", language), label("columns.group", language),
+    splits = {e.group.split(":", 1)[0] if ":" in e.group else "" for e in estimates}
+    group_header = (lookup(f"columns.splits.{next(iter(splits))}", language) if len(splits) == 1 else None) \
+        or label("columns.group", language)  # "Vuosi" over 2022, 2023 … rather than "Ryhmä"
+    header = [label("columns.indicator", language), group_header,
               label("columns.estimate", language), label("columns.ci", language),
               label("columns.n", language), label("columns.method", language)]
     numeric = list(_NUMERIC_ESTIMATE_COLS)
@@ -201,7 +204,7 @@ def _estimates_table(estimates: list[Estimate], language: str, caption: str, wit
         note = (label("report.icer_not_meaningful", language) + (" " + note if note else "")).strip()
     n_col = header.index(label("columns.n", language))
     table = Table(caption=caption, header=header, rows=rows, numeric=numeric, count_cols=[n_col], note=note)
-    group_col = header.index(label("columns.group", language))
+    group_col = 1 if with_model is None else 2
     only_all = all(e.group == "all" for e in estimates)
     return drop_empty_columns(table, [n_col - 1, n_col], always=[group_col] if only_all else [])
 
@@ -705,8 +708,8 @@ def column_widths(el: Table, total: float = _TEXT_WIDTH_CM) -> list[float]:
         per_char = 0.13 if mono else 0.2  # cm per character of 9 pt body text / 7 pt mono (wide fonts)
         cells = [str(r[j]) for r in el.rows]
         head_word = max((len(w) for w in str(el.header[j]).split()), default=1) * 0.25  # bold header
-        if numeric[j]:
-            need = max(len(c) for c in cells) * per_char if cells else 0.0
+        if numeric[j]:  # a number never breaks (no-break spaces); an interval may after its dash
+            need = max((len(p) for c in cells for p in _unbreakable(c)), default=0) * per_char
         else:
             need = min(max((len(w) for c in cells for w in c.split()), default=1), 64 if mono else 18) * per_char
         minimum.append(max(head_word, need) + 0.45)  # + cell margins
@@ -717,13 +720,20 @@ def column_widths(el: Table, total: float = _TEXT_WIDTH_CM) -> list[float]:
         fixed = sum(m for m, num in zip(minimum, numeric, strict=True) if num)
         flexible = base - fixed
         scale = max(total - fixed, 0.3 * total) / flexible if flexible else 1.0
-        return [m if num else m * scale for m, num in zip(minimum, numeric, strict=True)]
+        widths = [m if num else m * scale for m, num in zip(minimum, numeric, strict=True)]
+        return [w * min(1.0, total / sum(widths)) for w in widths]  # never wider than the page
     extra = sum(d - m for d, m in zip(desired, minimum, strict=True))
     if extra <= 0:
         return [m * total / base for m in minimum]
     share = min(1.0, (total - base) / extra)
     widths = [m + (d - m) * share for d, m in zip(desired, minimum, strict=True)]
     return [w * total / sum(widths) for w in widths]
+
+
+def _unbreakable(cell: str) -> list[str]:
+    """The pieces of a cell a line may not break inside: split at ordinary spaces (numbers
+    use no-break spaces) and after an en dash (``17 270 €–148 252 €``)."""
+    return [p for part in cell.split(" ") for p in part.replace("–", "–\n").split("\n") if p]
 
 
 def _docx_table(d, el: Table, language: str) -> None:

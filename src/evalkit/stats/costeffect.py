@@ -306,13 +306,13 @@ def cost_effectiveness(
         StatEstimate(indicator="inmb", group="all", estimate=float(at["inmb"]),
                      se=float(np.std(wtp * de - dc, ddof=1)), ci_low=float(at["inmb_low"]),
                      ci_high=float(at["inmb_high"]), n=n_total, unit="eur",
-                     method=f"{method}; λ = {wtp:g} € / tulos"),
+                     method=f"{method}; λ = {_eur(wtp)} / tulos"),
         StatEstimate(indicator="prob_cost_effective", group="all", estimate=float(at["prob_cost_effective"]),
                      se=math.nan, ci_low=math.nan, ci_high=math.nan, n=n_total, unit="probability",
-                     method=f"osuus bootstrap-otoksista, joissa INMB > 0 ({draws.reps} otosta); λ = {wtp:g} €"),
+                     method=f"osuus bootstrap-otoksista, joissa INMB > 0 ({draws.reps} otosta); λ = {_eur(wtp)}"),
         StatEstimate(indicator="evpi_per_person", group="all", estimate=float(at["evpi_per_person"]),
                      se=math.nan, ci_low=math.nan, ci_high=math.nan, n=n_total, unit="eur",
-                     method=f"täydellisen tiedon odotusarvo henkeä kohden ({draws.reps} otosta); λ = {wtp:g} €"),
+                     method=f"täydellisen tiedon odotusarvo henkeä kohden ({draws.reps} otosta); λ = {_eur(wtp)}"),
     ]
     shares = quadrant_shares(dc, de)
     for key in QUADRANTS:
@@ -328,3 +328,10 @@ def cost_effectiveness(
         delta_cost=dc, delta_effect=de, n_intervention=draws.n[ji], n_comparison=draws.n[jc],
         reps=draws.reps, level=level,
     )
+
+
+def _eur(x: float) -> str:
+    """Euros as the Finnish method texts write them: ``20 000 €`` (no-break spaces)."""
+    from ..report.fmt import format_money
+
+    return format_money(x)

@@ -15,8 +15,12 @@ def reach_chart(table: pd.DataFrame, *, language: str = "fi", title_target: str 
     """Target against actual per year, one panel per indicator that has targets (else all)."""
     with plt.rc_context(style()):
         inds = list(dict.fromkeys(table["indicator"]))
-        fig, axes = plt.subplots(1, len(inds), figsize=(4.2 * len(inds), 3.4), squeeze=False)
-        for ax, ind in zip(axes[0], inds, strict=True):
+        cols = min(len(inds), 2)  # two panels a row: four in a row shrink the text below legibility
+        rows = -(-len(inds) // cols)
+        fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False)
+        for ax in axes.flat[len(inds):]:
+            ax.set_visible(False)
+        for ax, ind in zip(axes.flat, inds, strict=False):
             sub = table[table["indicator"] == ind]
             x = range(len(sub))
             ax.bar([i - 0.2 for i in x], sub["actual"], width=0.4, color=PALETTE["actual"], label=title_actual)
