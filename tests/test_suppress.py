@@ -128,3 +128,21 @@ def test_report_tables_use_the_total_column_of_a_section_table() -> None:
     t = _table_block(sec.to_dict()["blocks"][0], "fi", 5)
     assert t.rows[0] == ["vähäinen", "< 5", "< 5", "8"]
     assert t.rows[1] == ["vaikea", "20", "30", "50"]
+
+
+def test_a_date_with_slashes_is_no_fraction() -> None:
+    """The English report once failed its own privacy audit: '14/09/2022' read as 14 of 9."""
+    from evalkit.report.suppress import find_small_counts, suppress_text
+
+    assert find_small_counts("reviews 14/09/2022 and 18/09/2024", 5) == []
+    assert [h.text for h in find_small_counts("14/09/2022: 3/40 employed", 5)] == ["3/40"]
+    assert suppress_text("14/09/2022: 3/40", 5) == "14/09/2022: suojattu"
+
+
+def test_english_dates_are_not_written_like_fractions() -> None:
+    from datetime import date
+
+    from evalkit.report.fmt import format_date
+
+    assert format_date(date(2022, 9, 14), language="en") == "14 Sept 2022"
+    assert format_date(date(2022, 9, 14), language="fi") == "14.9.2022"

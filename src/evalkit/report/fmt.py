@@ -102,7 +102,9 @@ def _currency_pattern(language: str, decimals: int) -> str:
 def format_date(d: date | None, *, language: str = "fi") -> str:
     if d is None:
         return "–"
-    return _babel_date(d, format="short" if language != "fi" else "d.M.yyyy", locale=_loc(language))
+    # Finnish 14.9.2022; English "14 Sept 2022" (the short 14/09/2022 reads like a fraction)
+    fmt = {"fi": "d.M.yyyy", "en": "medium"}.get(language, "short")
+    return _babel_date(d, format=fmt, locale=_loc(language))
 
 
 def format_timestamp(iso: str | None, *, language: str = "fi") -> str:

@@ -148,7 +148,8 @@ _NUM = r"(?<![\w.,\u2212-])(\d{1,3}(?:[ \xa0\u202f]\d{3})+|\d+)(?![\d]|[.,]\d)"
 _PEOPLE = (r"(henkilö|hlö|asiakas|asiakka|osallistuj|työllisty|nuor|opiskelij|potila|perhe|perhei|"
            r"person|deltagar|klient|patient|participant|client|individual|famil|people)\w*")
 _PATTERNS = {
-    "fraction": re.compile(_NUM + r"\s*/\s*" + _NUM),
+    # not two parts of a date written with slashes (14/09/2022)
+    "fraction": re.compile(r"(?<!\d/)" + _NUM + r"\s*/\s*" + _NUM + r"(?!/\d)"),
     "n_equals": re.compile(r"\b[nN]\s*=\s*" + _NUM),
     "people": re.compile(_NUM + r"\s+" + _PEOPLE, re.IGNORECASE),
 }
