@@ -290,7 +290,7 @@ def truth(cl: pd.DataFrame, visits: pd.DataFrame, emp: pd.DataFrame, amp: float)
               sample_value=p1 - realised_c / N_COMPARISON),
             H("employment", "progression_rate", "intervention", prog, "proportion",
                "share employed or progressed to study / volunteering / work trial after the agreement: 41 / 73"),
-            H("fidelity", "fidelity_total", "all", fid_total, "points", "latest IPS-25 review total (of 125)"),
+            H("fidelity", "fidelity_total", "all", fid_total, "score", "latest IPS-25 review total (of 125)"),
             H("costs", "incremental_cost", "all", d_cost, "eur",
                "expected per-client cost difference, intervention − comparison, in 2024 euros: intervention costs "
                f"(total-basis items ÷ {N_AGREEMENTS} agreement clients, moved with the price index) + visits of every "
