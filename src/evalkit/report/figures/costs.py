@@ -50,8 +50,10 @@ def ce_plane(ce, *, wtp: float, min_cell: int = 5, effect_scale: float = 1.0, ef
         ax.set_xlabel(effect_label)
         ax.set_ylabel("ΔC, € asiakasta kohden")
         locale_axis(ax, "y", language=language)
-        locale_axis(ax, "x", decimals=1 if effect_scale != 1 else 2, language=language)
-        ax.legend(frameon=False, fontsize=7, loc="lower right")
+        locale_axis(ax, "x", decimals=0 if effect_scale != 1 else 2, language=language)
+        # below the axes: inside, the legend covered the λ line or the draws
+        ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3,
+                  markerscale=2)
         fig.tight_layout()
     plt.close(fig)
     return fig
@@ -76,7 +78,8 @@ def ceac_chart(curve: pd.DataFrame, *, wtp: float, language: str = "fi"):
         locale_axis(ax2, "y", language=language)
         lines = ax.get_legend_handles_labels()
         lines2 = ax2.get_legend_handles_labels()
-        ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], frameon=False, fontsize=8, loc="upper left")
+        ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], frameon=False, fontsize=8, loc="upper center",
+                  bbox_to_anchor=(0.5, -0.2), ncol=2)  # below the axes, clear of both curves
         fig.tight_layout()
     plt.close(fig)
     return fig
