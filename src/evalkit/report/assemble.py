@@ -289,7 +289,10 @@ def _table_block(block: dict[str, Any], language: str, min_cell: int) -> Table:
         for j, c in enumerate(cols):
             v = r[j]
             if hidden[i][j]:
-                cells.append(f"< {min_cell}")
+                # a small count is "< 5"; a larger one hidden so that it cannot be worked out
+                # (secondary suppression) is "suojattu" — "< 5" would misstate it
+                small = isinstance(v, (int, float)) and is_small(v, min_cell)
+                cells.append(f"< {min_cell}" if small else _suppressed(language))
             elif c.get("unit", "text") == "text" and c["key"] in CODE_COLUMNS and v is not None:
                 cells.append(code_label(c["key"], str(v), language))
             elif c.get("unit", "text") == "text":
@@ -399,7 +402,7 @@ def _section_elements(doc: Document, run: ModelRun, s: Section, *, language: str
                 doc.add(Para(label("report.empty_table", language, caption=b.get("title", "")), style="note"))
                 continue
             t = _table_block(b, language, min_cell)
-            any_suppressed |= any(f"< {min_cell}" in c for r in t.rows for c in r)
+            any_suppressed |= any(f"< {min_cell}" in c or c == _suppressed(language) for r in t.rows for c in r)
             doc.add(t)
         elif kind == "figure":
             if b.get("audience", "public") == "internal" and audience == "public":
