@@ -155,3 +155,10 @@ def test_key_figures_of_yearly_groups_are_headed_year(language: str, header: str
     assert t.header[1] == header and [r[1] for r in t.rows] == ["2024", "2025"]
     mixed = _estimates_table([*est, Estimate("x", 1.0, "ratio", "m", group="intervention")], language, "K")
     assert mixed.header[1] not in {"Vuosi", "År", "Year"}
+
+
+def test_cost_per_outcome_method_names_the_outcome_in_words() -> None:
+    from evalkit.measures.costs import _outcome_words
+
+    assert _outcome_words("employed") == "työllistyminen avoimille työmarkkinoille"  # not "(employed)"
+    assert _outcome_words("local_outcome") == "local_outcome"  # unknown ids shown as they are

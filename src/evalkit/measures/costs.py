@@ -650,7 +650,7 @@ def _cost_per_outcome(icost: np.ndarray, effect: np.ndarray, *, rng, reps: int, 
         lo, hi = np.quantile(capped, [alpha, 1 - alpha])
     point = float(icost.mean() / effect.mean())
     return Estimate("cost_per_outcome", point, "eur_per_outcome",
-                    f"toimintamallin kustannus ÷ saavutetut tulokset ({outcome}); {draws.method}, "
+                    f"toimintamallin kustannus ÷ saavutetut tulokset ({_outcome_words(outcome)}); {draws.method}, "
                     "persentiiliväli suhteesta", n=len(icost), ci_low=float(lo),
                     ci_high=float(hi) if np.isfinite(hi) else None, group="intervention")
 
@@ -890,3 +890,10 @@ def costs_for_model(data: Any, params: Any) -> CostsResult:
         res = replace(res, notes=(*res.notes, f"Tulosmuuttujan ({outcome}) taulua {needs} ei ole annettu, joten "
                                               "kustannusvaikuttavuutta ei arvioitu."))
     return res
+
+
+def _outcome_words(outcome: str) -> str:
+    """The outcome as the report words it (``employed`` → ``työllistyminen avoimille työmarkkinoille``)."""
+    from ..report.wording.costs import outcome_label
+
+    return outcome_label(outcome)[0]
