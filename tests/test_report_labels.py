@@ -162,3 +162,15 @@ def test_cost_per_outcome_method_names_the_outcome_in_words() -> None:
 
     assert _outcome_words("employed") == "työllistyminen avoimille työmarkkinoille"  # not "(employed)"
     assert _outcome_words("local_outcome") == "local_outcome"  # unknown ids shown as they are
+
+
+@pytest.mark.parametrize(("language", "value", "interval"), [
+    ("fi", "11,6\xa0%-yks.", "7,7–15,5\xa0%-yks."), ("sv", "11,6\xa0procentenh.", "7,7–15,5\xa0procentenh."),
+    ("en", "11.6\xa0pp", "7.7–15.5\xa0pp")])
+def test_a_difference_of_shares_is_shown_in_percentage_points(language: str, value: str, interval: str) -> None:
+    """Seen in the summary: 'Tasomuutos … 0,12' beside '66 %' while the text said 11,6 prosenttiyksikköä."""
+    from evalkit.report.fmt import format_interval
+
+    e = Estimate("its_level_change", 0.116, "proportion_difference", "ITS", n=48, ci_low=0.077, ci_high=0.155)
+    assert format_value(e.estimate, e.unit, language=language) == value
+    assert format_interval(e, language=language, with_label=False) == interval

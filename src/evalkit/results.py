@@ -58,7 +58,8 @@ UNITS: dict[str, str] = {
     "weeks": "viikkoa",
     "hours_per_week": "tuntia / viikko",
     "points": "pistettä",
-    "score": "pistettä",  # a whole-number scale score (sum of item scores, e.g. IPS-25 total)
+    "score": "pistettä",
+    "proportion_difference": "prosenttiyksikköä",  # a difference of two shares (value 0.12 = 12 points)  # a whole-number scale score (sum of item scores, e.g. IPS-25 total)
     "effect_size": "efektikoko",
     "eur": "€",
     "eur_per_outcome": "€ / tulos",

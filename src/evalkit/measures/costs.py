@@ -787,7 +787,8 @@ def costs(
         draws = bootstrap_cost_effect(effect_frame.rename(columns={"total": "cost"})[["cost", "effect", "group"]],
                                       seed=rng, reps=bootstrap_reps)
         grid = wtp_grid(wtp_grid_max, wtp_grid_step, include=[wtp])
-        unit = "difference"
+        # ΔE of a 0/1 outcome is a difference of shares (shown in percentage points)
+        unit = "proportion_difference" if effect_frame["effect"].dropna().isin([0, 1]).all() else "difference"
         ce = cost_effectiveness(draws, wtp=wtp, grid=grid, level=level, effect_unit=unit)
         est += list(ce.to_estimates())
         delta_effect = ce.get("incremental_effect").estimate

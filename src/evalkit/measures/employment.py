@@ -626,6 +626,7 @@ def employment_outcomes(
         except AnalysisError as exc:
             notes.append(f"risk_ratio: {exc}")
         est.append(newcombe_difference(x1, n1, x2, n2, level=level, indicator="risk_difference").to_estimate()
+                   .with_(unit="proportion_difference")
                    .with_(method=f"työllistyneiden osuuksien erotus toimintamalli − vertailu; Newcomben "
                                  f"hybridi-score-{level * 100:g} %:n luottamusväli"))
         try:

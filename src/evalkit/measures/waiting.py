@@ -340,7 +340,7 @@ def _its(series: pd.DataFrame, change: pd.Timestamp, limit: int, sites: Sequence
     rows = []
     for e in fit.estimates:
         rows.append(Estimate(
-            e.indicator, e.estimate, e.unit,
+            e.indicator, e.estimate, "proportion_difference",  # a change in a monthly share
             f"keskeytetty aikasarja: kuukausittainen osuus hoidetuista {limit} vrk:n sisällä ({where}), "
             f"segmentoitu lineaarinen regressio painona kuukauden tapausmäärä, kausivaihtelu {harmonics} "
             f"harmonisella termiparilla; keskivirhe suurempi Newey–West- ({fit.hac_lags} viivettä) ja "

@@ -52,6 +52,8 @@ _DECIMALS = {
 }
 
 _CI_LABEL = {"fi": "95 % LV", "sv": "95 % KI", "en": "95% CI"}
+#: percentage points, the display unit of a difference of two shares (``proportion_difference``)
+_PP = {"fi": "%-yks.", "sv": "procentenh.", "en": "pp"}
 _SUPPRESSED = {"fi": "suojattu", "sv": "skyddad", "en": "suppressed"}
 
 
@@ -124,6 +126,9 @@ def format_value(x: float | None, unit: str, *, language: str = "fi") -> str:
         return format_percent_value(x, language=language)
     if unit in {"eur", "eur_per_outcome"}:
         return format_money(x, language=language)
+    if unit == "proportion_difference":  # 0.116 → '11,6 %-yks.'
+        return "–" if _missing(x) else \
+            f"{format_number(100 * x, 1, language=language)}\xa0{_PP.get(language, 'pp')}"
     return format_number(x, _DECIMALS.get(unit, 2), language=language)
 
 
@@ -136,6 +141,8 @@ def format_interval(e, *, language: str = "fi", with_label: bool = True) -> str:
     hi = format_value(e.ci_high, e.unit, language=language)
     if e.unit == "proportion":
         lo = re.sub(r"[\s\xa0\u202f]*%", "", lo)
+    elif e.unit == "proportion_difference":
+        lo = lo.rsplit("\xa0", 1)[0]
     sep = " – " if (lo.startswith("-") or hi.startswith("-") or "−" in lo + hi) else "–"
     return f"{_CI_LABEL.get(language, '95% CI')} {lo}{sep}{hi}" if with_label else f"{lo}{sep}{hi}"
 

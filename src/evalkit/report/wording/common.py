@@ -64,6 +64,7 @@ NULL_BY_UNIT: dict[str, float] = {
     "ratio": 1.0,
     "hazard_ratio": 1.0,
     "difference": 0.0,
+    "proportion_difference": 0.0,
     "points": 0.0,
     "effect_size": 0.0,
     "eur": 0.0,
