@@ -165,7 +165,7 @@ def test_cost_per_outcome_method_names_the_outcome_in_words() -> None:
 
 
 @pytest.mark.parametrize(("language", "value", "interval"), [
-    ("fi", "11,6\xa0%-yks.", "7,7–15,5\xa0%-yks."), ("sv", "11,6\xa0procentenh.", "7,7–15,5\xa0procentenh."),
+    ("fi", "11,6\xa0%\u2011yks.", "7,7–15,5\xa0%\u2011yks."), ("sv", "11,6\xa0procentenh.", "7,7–15,5\xa0procentenh."),
     ("en", "11.6\xa0pp", "7.7–15.5\xa0pp")])
 def test_a_difference_of_shares_is_shown_in_percentage_points(language: str, value: str, interval: str) -> None:
     """Seen in the summary: 'Tasomuutos … 0,12' beside '66 %' while the text said 11,6 prosenttiyksikköä."""

@@ -53,7 +53,7 @@ _DECIMALS = {
 
 _CI_LABEL = {"fi": "95 % LV", "sv": "95 % KI", "en": "95% CI"}
 #: percentage points, the display unit of a difference of two shares (``proportion_difference``)
-_PP = {"fi": "%-yks.", "sv": "procentenh.", "en": "pp"}
+_PP = {"fi": "%\u2011yks.", "sv": "procentenh.", "en": "pp"}  # U+2011: no line break inside "%-yks."
 _SUPPRESSED = {"fi": "suojattu", "sv": "skyddad", "en": "suppressed"}
 
 
