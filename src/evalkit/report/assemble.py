@@ -719,7 +719,7 @@ def column_widths(el: Table, total: float = _TEXT_WIDTH_CM) -> list[float]:
         if numeric[j]:  # a number never breaks (no-break spaces); an interval may after its dash
             need = max((len(p) for c in cells for p in _unbreakable(c)), default=0) * per_char
         else:
-            need = min(max((len(w) for c in cells for w in c.split()), default=1), 64 if mono else 18) * per_char
+            need = min(max((len(w) for c in cells for w in c.split()), default=1), 64 if mono else 16) * per_char
         minimum.append(max(head_word, need) + 0.45)  # + cell margins
         longest = max([len(str(el.header[j])), *(len(c) for c in cells)])
         desired.append(max(min(longest, 60) * per_char * 0.85 + 0.45, minimum[-1]))
