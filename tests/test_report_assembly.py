@@ -274,9 +274,9 @@ def test_docx_column_widths_keep_numbers_whole() -> None:
               numeric=[False, False, True, True, False])
     w = column_widths(t)
     assert sum(w) == pytest.approx(16.6, rel=0.01)
-    from evalkit.report.assemble import CHAR_CM, HEAD_CHAR_CM
+    from evalkit.report.assemble import DIGIT_CM, HEAD_CHAR_CM
 
-    assert w[3] >= 5 * CHAR_CM + 0.45 and w[2] >= 4 * HEAD_CHAR_CM + 0.45  # "1 223" whole; bold header "Arvo" whole
+    assert w[3] >= 5 * DIGIT_CM + 0.45 and w[2] >= 4 * HEAD_CHAR_CM + 0.45  # "1 223" whole; bold header "Arvo" whole
 
 
 def test_docx_tables_never_run_past_the_page() -> None:
@@ -298,9 +298,9 @@ def test_docx_tables_never_run_past_the_page() -> None:
                     numeric=[False, False, True, True, True, False])
     w = column_widths(summary)
     assert sum(w) <= 16.6 + 1e-9
-    from evalkit.report.assemble import CHAR_CM, HEAD_CHAR_CM
+    from evalkit.report.assemble import CHAR_CM, DIGIT_CM, HEAD_CHAR_CM
 
     assert w[0] >= len("Toimintamalli") * HEAD_CHAR_CM + 0.45 - 1e-9  # the bold header word fits whole
-    assert w[3] >= len("148\xa0252\xa0€") * CHAR_CM + 0.45 - 1e-9  # each half of the interval fits whole
+    assert w[3] >= len("148\xa0252\xa0€") * DIGIT_CM + 0.45 - 1e-9  # each half of the interval fits whole
     words = [max(len(x) for x in c.split()) * CHAR_CM + 0.45 for c in ("vertailuryhmä", "aloituksen jälkeen")]
     assert all(wj >= 0.98 * need for wj, need in zip(column_widths(visits)[:2], words, strict=True))
