@@ -304,3 +304,27 @@ def test_docx_tables_never_run_past_the_page() -> None:
     assert w[3] >= len("148\xa0252\xa0€") * DIGIT_CM + 0.45 - 1e-9  # each half of the interval fits whole
     words = [max(len(x) for x in c.split()) * CHAR_CM + 0.45 for c in ("vertailuryhmä", "aloituksen jälkeen")]
     assert all(wj >= 0.98 * need for wj, need in zip(column_widths(visits)[:2], words, strict=True))
+
+
+def test_a_crowded_docx_table_gets_smaller_headers_instead_of_broken_years() -> None:
+    """Seen in the LibreOffice render of the waiting-times table: eight columns with long bold
+    headers ('Yhteydenottoja') squeezed 'Jakso' until '2022' broke as '202 2'."""
+    from evalkit.report.assemble import (
+        CHAR_CM,
+        CROWDED_HEADER_SCALE,
+        Table,
+        column_widths,
+        header_scale,
+    )
+
+    t = Table(caption="", header=["Palvelu", "Toimipiste", "Jakso", "Yhteydenottoja", "Mediaani (vrk)",
+                                  "90. persentiili (vrk)", "Rajassa hoidettu", "Hoidettu 90 vrk:ssa"],
+              rows=[["perusterveydenhuolto", "Kokkola Kiviniitty", "2022", "3\xa0362", "7", "26", "66\xa0%", "99\xa0%"],
+                    ["kaikki", "kaikki", "kaikki", "14\xa0229", "7", "26", "66\xa0%", "99\xa0%"]],
+              numeric=[False, False, False, True, True, True, True, True])
+    assert header_scale(t) == CROWDED_HEADER_SCALE
+    w = column_widths(t, head_scale=header_scale(t))
+    assert sum(w) <= 16.6 + 1e-9
+    assert w[2] >= 0.9 * (len("kaikki") * CHAR_CM + 0.45) and w[1] >= 0.9 * (len("Kiviniitty") * CHAR_CM + 0.45)
+    roomy = Table(caption="", header=["Tunnusluku", "Arvo"], rows=[["Odotusajan mediaani", "7"]], numeric=[False, True])
+    assert header_scale(roomy) == 1.0

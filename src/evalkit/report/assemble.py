@@ -703,28 +703,51 @@ DIGIT_CM = 0.2
 _TEXT_WIDTH_CM = 16.6
 
 
-def column_widths(el: Table, total: float = _TEXT_WIDTH_CM) -> list[float]:
-    """Column widths (cm). A number column is as wide as its longest number (numbers never
-    wrap); a text column at least as wide as its longest word (capped), so "Ryhmä" never
-    breaks as "Ryh-mä"; the rest of the page width is shared in proportion to text length.
-    When even the minimums do not fit, only the text columns give way."""
+#: header text of a crowded table is set this much smaller (9 pt → 7.2 pt), so long header words
+#: ("Yhteydenottoja") do not squeeze the text columns until "2022" breaks as "202 2"
+CROWDED_HEADER_SCALE = 0.8
+
+
+def header_scale(el: Table, total: float = _TEXT_WIDTH_CM) -> float:
+    """1.0, or CROWDED_HEADER_SCALE when the columns' minimum widths do not fit the page."""
+    return 1.0 if sum(_minimum_widths(el, 1.0)) <= total else CROWDED_HEADER_SCALE
+
+
+def _minimum_widths(el: Table, head_scale: float) -> list[float]:
+    return [m for m, _d in _column_needs(el, head_scale)]
+
+
+def _column_needs(el: Table, head_scale: float) -> list[tuple[float, float]]:
+    """(minimum, desired) width of each column, cm."""
     n = len(el.header)
     numeric = [(el.numeric[j] if j < len(el.numeric) else False) for j in range(n)]
-    minimum, desired = [], []
+    out = []
     for j in range(n):
         mono = el.style == "code" and j == n - 1
         # cm per character of 9 pt body text / 7 pt mono, measured on the widest common substitute
         # (DejaVu Sans, which LibreOffice uses without Calibri; Calibri itself is narrower)
         per_char = 0.13 if mono else (DIGIT_CM if numeric[j] else CHAR_CM)
         cells = [str(r[j]) for r in el.rows]
-        head_word = max((len(w) for w in str(el.header[j]).split()), default=1) * HEAD_CHAR_CM  # bold header
+        head_word = max((len(w) for w in str(el.header[j]).split()), default=1) * HEAD_CHAR_CM * head_scale
         if numeric[j]:  # a number never breaks (no-break spaces); an interval may after its dash
             need = max((len(p) for c in cells for p in _unbreakable(c)), default=0) * per_char
         else:
             need = min(max((len(w) for c in cells for w in c.split()), default=1), 64 if mono else 16) * per_char
-        minimum.append(max(head_word, need) + 0.45)  # + cell margins
+        minimum = max(head_word, need) + 0.45  # + cell margins
         longest = max([len(str(el.header[j])), *(len(c) for c in cells)])
-        desired.append(max(min(longest, 60) * per_char * 0.85 + 0.45, minimum[-1]))
+        out.append((minimum, max(min(longest, 60) * per_char * 0.85 + 0.45, minimum)))
+    return out
+
+
+def column_widths(el: Table, total: float = _TEXT_WIDTH_CM, head_scale: float = 1.0) -> list[float]:
+    """Column widths (cm). A number column is as wide as its longest number (numbers never
+    wrap); a text column at least as wide as its longest word (capped), so "Ryhmä" never
+    breaks as "Ryh-mä"; the rest of the page width is shared in proportion to text length.
+    When even the minimums do not fit, only the text columns give way."""
+    n = len(el.header)
+    numeric = [(el.numeric[j] if j < len(el.numeric) else False) for j in range(n)]
+    needs = _column_needs(el, head_scale)
+    minimum, desired = [m for m, _ in needs], [d for _, d in needs]
     base = sum(minimum)
     if base >= total:
         fixed = sum(m for m, num in zip(minimum, numeric, strict=True) if num)
@@ -757,7 +780,8 @@ def _docx_table(d, el: Table, language: str) -> None:
     t = d.add_table(rows=1, cols=len(el.header))
     t.style = "Table Grid"
     t.autofit = False
-    widths = [Cm(w) for w in column_widths(el)]
+    head_scale = header_scale(el)
+    widths = [Cm(w) for w in column_widths(el, head_scale=head_scale)]
     for col, w in zip(t.columns, widths, strict=True):
         col.width = w
     hdr = t.rows[0]
@@ -768,7 +792,7 @@ def _docx_table(d, el: Table, language: str) -> None:
     numeric = [(el.numeric[j] if j < len(el.numeric) else False) for j in range(len(el.header))]
     for j, h in enumerate(el.header):
         cell = hdr.cells[j]
-        _docx_cell(cell, h, bold=True, right=numeric[j])
+        _docx_cell(cell, h, bold=True, right=numeric[j], size=9 * head_scale)
         cell.width = widths[j]
         shade = OxmlElement("w:shd")
         shade.set(qn("w:val"), "clear")
