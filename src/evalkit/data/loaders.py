@@ -34,6 +34,7 @@ from ..errors import DataError, DataProblem
 from ..params import Params, TableSource
 from .checks import Finding, cross_table_issues, fidelity_findings, unit_cost_problems
 from .contract import CONTRACT
+from .duck import connect
 from .table import CheckedTable, RowIssue, load_frame_table
 from .visits import load_visits, write_rejects
 
@@ -219,7 +220,7 @@ def load_tables(
     for i in issues:
         by_table.setdefault(i.table or "", []).append(i)
 
-    con = duckdb.connect()
+    con = connect()
     out: dict[str, Any] = {}
     flow: list[TableFlow] = []
     rej_dir = Path(rejects_dir) if rejects_dir is not None else None

@@ -248,7 +248,9 @@ def _relation(visits: VisitsSource) -> duckdb.DuckDBPyRelation:
     if isinstance(visits, duckdb.DuckDBPyRelation):
         return visits
     if isinstance(visits, pd.DataFrame):
-        con = duckdb.connect()
+        from ..data.duck import connect
+
+        con = connect()
         return con.from_df(visits)
     raise ValueError("visits must be a pandas DataFrame or a duckdb relation, "
                      f"got {type(visits).__name__}")
