@@ -52,3 +52,14 @@ def test_data_contract_codes_become_words(language: str, expected: str) -> None:
     assert code_label("service", "primary_care", language) == expected
     assert code_label("service", "ZZ_local_code", language) == "ZZ_local_code"  # unknown: shown as is
     assert code_label("professional", "F31.6", language) == "F31.6"
+
+
+def test_notebook_words_come_from_the_catalogue_of_the_measure_in_the_report_language(monkeypatch) -> None:
+    import evalkit.context as context
+
+    asked = []
+    monkeypatch.setattr(context, "label", lambda key, language, **fmt: asked.append((key, language, fmt)) or "x")
+    params = type("P", (), {"language": "sv"})()
+    ctx = context.ModelContext(params=params, measure="visits", data_root=None, out_dir=None)  # type: ignore[arg-type]
+    assert ctx.text("groups_table.title", year=2024) == "x"
+    assert asked == [("notebook.visits.groups_table.title", "sv", {"year": 2024})]

@@ -45,6 +45,13 @@ class ModelContext:
     def language(self) -> str:
         return self.params.language
 
+    def text(self, key: str, **fmt: object) -> str:
+        """A notebook's own words (table titles, column labels, captions, notes) in the
+        report language: ``notebook.<measure>.<key>`` of the label catalogues
+        (``report/locales/<language>/<measure>.yaml``), formatted with ``fmt``. Notebooks hold
+        no Finnish literals, so ``language: sv`` / ``en`` changes them without code changes."""
+        return label(f"notebook.{self.measure}.{key}", self.language, **fmt)
+
     def load(self, tables: list[str] | None = None) -> Dataset:
         """Load and validate the tables this measure needs (and any optional ones configured)."""
         wanted = tables if tables is not None else [t for t in self.params.tables if t in _tables_for(self.measure)]
