@@ -19,9 +19,6 @@ from .common import PALETTE, locale_axis, style
 
 __all__ = ["employment_benchmark_chart", "employment_curve_chart", "employment_funnel_chart", "fidelity_profile_chart"]
 
-_GROUP_FI = {"intervention": "toimintamallin asiakkaat", "comparison": "vertailuryhmä"}
-
-
 def _percent_axis(ax, axis: str, language: str) -> None:
     from matplotlib.ticker import FuncFormatter
 
@@ -43,15 +40,17 @@ def employment_funnel_chart(funnel: pd.DataFrame, *, min_cell: int = 5, language
             text = f"< {min_cell}" if small else format_number(r["n"], language=language)
             shares = []
             if not small and r["stage"] != "referred" and not np.isnan(r["share_of_referred"]):
-                shares.append(f"{format_percent_value(r['share_of_referred'], language=language)} ohjatuista")
+                shares.append(label("employment.figures.of_referred", language,
+                                    share=format_percent_value(r["share_of_referred"], language=language)))
             if not small and r["stage"] not in ("referred", "enrolled") and not np.isnan(r["share_of_enrolled"]):
-                shares.append(f"{format_percent_value(r['share_of_enrolled'], language=language)} aloittaneista")
+                shares.append(label("employment.figures.of_enrolled", language,
+                                    share=format_percent_value(r["share_of_enrolled"], language=language)))
             if shares:
                 text += " (" + ", ".join(shares) + ")"
             ax.text((0 if small else r["n"]) + top * 0.01, yi, text, va="center", fontsize=9)
         ax.set_yticks(y, [label(f"employment.stages.{s}", language) for s in f["stage"]])
         ax.set_xlim(0, top * 1.75)
-        ax.set_xlabel("henkilöä")
+        ax.set_xlabel(label("employment.figures.persons_axis", language))
         locale_axis(ax, "x", language=language)
         fig.tight_layout()
     plt.close(fig)
@@ -67,14 +66,14 @@ def employment_curve_chart(curves: pd.DataFrame, *, milestones: list[int] | None
             c = curves[curves["group"] == g]
             color = PALETTE.get(g, PALETTE["intervention"])
             ax.step(c["time"], c["employed"], where="post", color=color, lw=2.0 if g == "intervention" else 1.4,
-                    label=_GROUP_FI.get(g, g))
+                    label=label(f"groups.{g}", language))
             ax.fill_between(c["time"], c["ci_low"], c["ci_high"], step="post", color=color, alpha=0.15, lw=0)
         for d in milestones or []:
             ax.axvline(d, color=PALETTE["target"], ls=":", lw=0.8)
         ax.set_xlim(0, float(curves["time"].max()) if len(curves) else 365)
         ax.set_ylim(0, max(0.1, float(curves["ci_high"].max()) * 1.1) if len(curves) else 1)
-        ax.set_xlabel("päivää aloituksesta")
-        ax.set_ylabel("työllistyneiden osuus")
+        ax.set_xlabel(label("employment.figures.days_from_start_axis", language))
+        ax.set_ylabel(label("employment.figures.employed_share_axis", language))
         _percent_axis(ax, "y", language)
         locale_axis(ax, "x", language=language)
         ax.legend(frameon=False, fontsize=8, loc="upper left")
@@ -101,7 +100,7 @@ def employment_benchmark_chart(benchmarks: pd.DataFrame, *, language: str = "fi"
             ax.plot([r["estimate"]], [yi], "o", color=color)
         ax.set_yticks(y, [f"{r['label']}\n{r['source']}" for _, r in b.iterrows()], fontsize=7)
         ax.set_xlim(0, 1)
-        ax.set_xlabel("työllistyneiden osuus")
+        ax.set_xlabel(label("employment.figures.employed_share_axis", language))
         _percent_axis(ax, "x", language)
         fig.tight_layout()
     plt.close(fig)
@@ -121,11 +120,12 @@ def fidelity_profile_chart(items: pd.DataFrame, *, language: str = "fi"):
             when = format_date(date.fromisoformat(col), language=language)
             ax.plot(items[col], y, "o" if latest else ".", color=PALETTE["intervention"] if latest else
                     PALETTE["comparison"], alpha=1.0 if latest else 0.6, ms=6 if latest else 4,
-                    label=f"viimeisin ({when})" if latest else ("aiemmat arvioinnit" if k == 0 else None))
+                    label=label("employment.figures.latest_review", language, date=when) if latest else
+                    (label("employment.figures.earlier_reviews", language) if k == 0 else None))
         ax.set_yticks(y, names, fontsize=7)
         ax.set_xlim(0.8, 5.2)
         ax.set_xticks([1, 2, 3, 4, 5])
-        ax.set_xlabel("pisteet (1–5)")
+        ax.set_xlabel(label("employment.figures.item_score_axis", language))
         ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
         fig.tight_layout()
     plt.close(fig)

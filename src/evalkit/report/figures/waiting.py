@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..i18n import label
 from .common import PALETTE, locale_axis, style
 
 __all__ = ["monthly_share_by_site", "waiting_distribution", "waiting_its_chart"]
@@ -39,19 +40,19 @@ def waiting_distribution(curves: pd.DataFrame, *, limits: list[int] | None = Non
         c = curves[curves["site"] == "kaikki"]
         if len(c):
             ax.step(c["time"], c["treated"], where="post", color=PALETTE["intervention"], lw=2.0,
-                    label="kaikki toimipisteet")
+                    label=label("waiting.figures.all_sites", language))
             ax.fill_between(c["time"], c["ci_low"], c["ci_high"], step="post", color=PALETTE["intervention"],
                             alpha=0.15, lw=0)
         if sites:
-            ax.plot([], [], color=PALETTE["comparison"], lw=0.8, label="toimipisteet erikseen")
+            ax.plot([], [], color=PALETTE["comparison"], lw=0.8, label=label("waiting.figures.sites_separately", language))
         for lim in limits or []:
             ax.axvline(lim, color=PALETTE["target"], ls="--", lw=1)
-            ax.text(lim, 0.02, f" {lim} vrk", color=PALETTE["target"], fontsize=8)
+            ax.text(lim, 0.02, label("waiting.figures.limit_mark", language, days=lim), color=PALETTE["target"], fontsize=8)
         upper = max_days or (int(curves["time"].max()) if len(curves) else 30)
         ax.set_xlim(0, upper)
         ax.set_ylim(0, 1)
-        ax.set_xlabel("vuorokautta yhteydenotosta")
-        ax.set_ylabel("hoidon saaneiden osuus")
+        ax.set_xlabel(label("waiting.figures.days_from_contact_axis", language))
+        ax.set_ylabel(label("waiting.figures.treated_share_axis", language))
         _percent_axis(ax, language)
         locale_axis(ax, "x", language=language)
         ax.legend(frameon=False, fontsize=8, loc="lower right")
@@ -81,7 +82,7 @@ def monthly_share_by_site(monthly: pd.DataFrame, *, change_date: date | None = N
             ax.plot(_month_x(m["month"]), m["share"], color=color, lw=1.2, marker="o", ms=2)
             if change_date is not None:
                 ax.axvline(pd.Timestamp(change_date), color=PALETTE["target"], ls="--", lw=1)
-            title = "kaikki toimipisteet" if site == "kaikki" else str(site)
+            title = label("waiting.figures.all_sites", language) if site == "kaikki" else str(site)
             if its_sites and site in its_sites:
                 title += " *"
             ax.set_title(title, fontsize=9)
@@ -90,8 +91,9 @@ def monthly_share_by_site(monthly: pd.DataFrame, *, change_date: date | None = N
             ax.tick_params(axis="x", labelrotation=45, labelsize=7)
         for ax in list(axes.flat)[len(panels):]:
             ax.set_visible(False)
-        what = f"{limit} vrk:n kuluessa hoidettujen osuus" if limit else "rajassa hoidettujen osuus"
-        fig.suptitle(what + (" (katkoviiva: muutoskohta; * uusi toimintatapa)" if change_date else ""),
+        what = (label("waiting.figures.monthly_title_days", language, days=limit) if limit
+                else label("waiting.figures.monthly_title_limit", language))
+        fig.suptitle(what + (label("waiting.figures.monthly_title_change", language) if change_date else ""),
                      fontsize=10)
         fig.tight_layout()
     plt.close(fig)
@@ -105,14 +107,14 @@ def waiting_its_chart(its, *, language: str = "fi"):
     x = _month_x(s["month"])
     with plt.rc_context(style()):
         fig, ax = plt.subplots(figsize=(7.0, 3.6))
-        ax.plot(x, s["observed"], "o", ms=3, color=PALETTE["comparison"], label="havaittu")
+        ax.plot(x, s["observed"], "o", ms=3, color=PALETTE["comparison"], label=label("waiting.figures.observed", language))
         post = s["post"] == 1
         pre_x, post_x = x[~post.to_numpy()], x[post.to_numpy()]
-        ax.plot(pre_x, s.loc[~post, "fitted"], color=PALETTE["intervention"], lw=2, label="malli")
+        ax.plot(pre_x, s.loc[~post, "fitted"], color=PALETTE["intervention"], lw=2, label=label("waiting.figures.model", language))
         ax.plot(post_x, s.loc[post, "fitted"], color=PALETTE["intervention"], lw=2)
         ax.plot(x[post.to_numpy()], s.loc[post, "counterfactual"], color=PALETTE["intervention"], lw=1.5, ls=":",
-                label="ilman muutosta (ennuste)")
-        ax.axvline(its.change_month.to_timestamp(), color=PALETTE["target"], ls="--", lw=1, label="muutoskohta")
+                label=label("waiting.figures.counterfactual", language))
+        ax.axvline(its.change_month.to_timestamp(), color=PALETTE["target"], ls="--", lw=1, label=label("waiting.figures.change_point", language))
         ax.set_ylim(0, 1)
         _percent_axis(ax, language)
         ax.legend(frameon=False, fontsize=8)
