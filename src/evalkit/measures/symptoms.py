@@ -507,11 +507,12 @@ class SymptomsResult(MeasureResult):
         sens = self.sensitivity.copy()
         sens["analysis"] = [label(f"symptoms.analyses.{a}", language) for a in sens["analysis"]]
         sens["ci"] = [ci(a, b) for a, b in zip(sens["ci_low"], sens["ci_high"], strict=True)]
-        groups = {"intervention": "toimintamalli", "comparison": "vertailuryhmä"}
+        groups = {g: label(f"symptoms.tables.groups.{g}", language) for g in ("intervention", "comparison")}
         sens["group"] = sens["group"].map(groups)
         out["sensitivity"] = sens[["group", "instrument", "analysis", "n", "estimate", "ci"]]
         base = self.baseline.copy()
-        base["completed"] = base["completed"].map({True: "kyllä", False: "ei"})
+        base["completed"] = base["completed"].map({True: label("symptoms.tables.completed.yes", language),
+                                                 False: label("symptoms.tables.completed.no", language)})
         base["group"] = base["group"].map(groups)
         base["ci"] = [ci(a, b) for a, b in zip(base["ci_low"], base["ci_high"], strict=True)]
         out["baseline"] = base[["group", "instrument", "completed", "n", "mean", "ci"]]
@@ -522,10 +523,10 @@ class SymptomsResult(MeasureResult):
         from ..report.i18n import label
         from ..report.section import Column
 
-        cols = [Column("first_band", "Vaikeusaste alussa (rivit) / lopussa (sarakkeet)")]
+        cols = [Column("first_band", label("symptoms.tables.transitions_rows", language))]
         cols += [Column(b, label(f"symptoms.bands.{b}", language), "persons", count=True)
                  for _, b in SEVERITY_BANDS[instrument]]
-        return [*cols, Column("total", "Yhteensä", "persons", count=True)]
+        return [*cols, Column("total", label("symptoms.tables.total", language), "persons", count=True)]
 
     def flow_exclusions(self) -> dict[str, int]:
         """Starters not analysed by reason, for ``data.set_analysed("clients", …)``."""

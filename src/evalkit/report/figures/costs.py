@@ -12,13 +12,10 @@ import numpy as np
 import pandas as pd
 
 from ..fmt import format_number
+from ..i18n import label
 from .common import PALETTE, locale_axis, style
 
 __all__ = ["ce_plane", "ceac_chart", "tornado_chart"]
-
-_PARAM = {"unit_costs": "yksikkökustannukset", "intervention_cost": "toimintamallin kustannus",
-          "discount_rate": "diskonttokorko", "wtp": "maksuhalukkuus λ"}
-
 
 def ce_plane(ce, *, wtp: float, min_cell: int = 5, effect_scale: float = 1.0, effect_label: str = "ΔE",
              max_points: int = 2000, language: str = "fi"):
@@ -36,19 +33,19 @@ def ce_plane(ce, *, wtp: float, min_cell: int = 5, effect_scale: float = 1.0, ef
     with plt.rc_context(style()):
         fig, ax = plt.subplots(figsize=(6.0, 4.2))
         ax.scatter(de[::step], dc[::step], s=4, alpha=0.25, color=PALETTE["intervention"], lw=0,
-                   label="bootstrap-otokset (ryhmäkeskiarvojen erotukset)")
+                   label=label("costs.figures.draws", language))
         ax.axhline(0, color="#444444", lw=0.8)
         ax.axvline(0, color="#444444", lw=0.8)
         xmax = max(abs(de).max(), abs(point[0]), 1e-9) * 1.1
         xs = np.linspace(-xmax, xmax, 3)
         ax.plot(xs, wtp / effect_scale * xs, color=PALETTE["target"], lw=1.2, ls="--",
-                label=f"λ = {format_number(wtp, language=language)} € / tulos")
-        ax.plot(*point, "o", color="#111111", ms=6, label="pistearvio")
+                label=label("costs.figures.wtp_line", language, wtp=format_number(wtp, language=language)))
+        ax.plot(*point, "o", color="#111111", ms=6, label=label("costs.figures.point_estimate", language))
         ax.set_xlim(-xmax, xmax)
         ymax = max(abs(dc).max(), abs(point[1])) * 1.1
         ax.set_ylim(-ymax, ymax)
         ax.set_xlabel(effect_label)
-        ax.set_ylabel("ΔC, € asiakasta kohden")
+        ax.set_ylabel(label("costs.figures.delta_cost_axis", language))
         locale_axis(ax, "y", language=language)
         locale_axis(ax, "x", decimals=0 if effect_scale != 1 else 2, language=language)
         # below the axes: inside, the legend covered the λ line or the draws
@@ -64,16 +61,16 @@ def ceac_chart(curve: pd.DataFrame, *, wtp: float, language: str = "fi"):
     with plt.rc_context(style()):
         fig, ax = plt.subplots(figsize=(6.4, 3.6))
         ax.plot(curve["wtp"], 100 * curve["prob_cost_effective"], color=PALETTE["intervention"], lw=1.8,
-                label="todennäköisyys olla kustannusvaikuttava")
+                label=label("costs.figures.prob_cost_effective", language))
         ax.axvline(wtp, color=PALETTE["target"], lw=1, ls="--")
         ax.set_ylim(0, 100)
-        ax.set_xlabel("maksuhalukkuus λ (€ / tulos)")
-        ax.set_ylabel("todennäköisyys (%)")
+        ax.set_xlabel(label("costs.figures.wtp_axis", language))
+        ax.set_ylabel(label("costs.figures.probability_axis", language))
         locale_axis(ax, "x", language=language)
         ax2 = ax.twinx()
         ax2.plot(curve["wtp"], curve["evpi_per_person"], color=PALETTE["comparison"], lw=1.2, ls=":",
-                 label="EVPI (€ / asiakas)")
-        ax2.set_ylabel("EVPI (€ / asiakas)")
+                 label=label("costs.figures.evpi", language))
+        ax2.set_ylabel(label("costs.figures.evpi", language))
         ax2.set_ylim(bottom=0)
         locale_axis(ax2, "y", language=language)
         lines = ax.get_legend_handles_labels()
@@ -85,8 +82,9 @@ def ceac_chart(curve: pd.DataFrame, *, wtp: float, language: str = "fi"):
     return fig
 
 
-def tornado_chart(table: pd.DataFrame, *, outcome: str = "INMB (€ / asiakas)", language: str = "fi"):
-    """One bar per parameter from the outcome at its low to its high value, around the base case."""
+def tornado_chart(table: pd.DataFrame, *, outcome: str | None = None, language: str = "fi"):
+    """One bar per parameter from the outcome at its low to its high value, around the base case
+    (``outcome``: the x-axis label; default INMB per client in ``language``)."""
     t = table.iloc[::-1].reset_index(drop=True)  # largest swing on top
     base = float(t["base"].iloc[0]) if len(t) else 0.0
     with plt.rc_context(style()):
@@ -96,7 +94,7 @@ def tornado_chart(table: pd.DataFrame, *, outcome: str = "INMB (€ / asiakas)",
             ax.barh(i, hi - lo, left=lo, color=PALETTE["intervention"], alpha=0.8, height=0.6)
         ax.axvline(base, color="#111111", lw=1)
         ax.set_yticks(range(len(t)), [_label(r, language) for _, r in t.iterrows()])
-        ax.set_xlabel(outcome)
+        ax.set_xlabel(outcome if outcome is not None else label("costs.figures.inmb_axis", language))
         locale_axis(ax, "x", language=language)
         fig.tight_layout()
     plt.close(fig)
@@ -104,7 +102,7 @@ def tornado_chart(table: pd.DataFrame, *, outcome: str = "INMB (€ / asiakas)",
 
 
 def _label(r, language: str) -> str:
-    name = _PARAM.get(r["parameter"], r["parameter"])
+    name = label(f"costs.parameters.{r['parameter']}", language)
     if r["parameter"] == "discount_rate":
         rng = f"{format_number(100 * r['low_value'], language=language)}–" \
               f"{format_number(100 * r['high_value'], language=language)} %"
