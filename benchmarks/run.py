@@ -135,13 +135,14 @@ def key_figures(rows: list[dict]) -> list[str]:
     loadv = by.get("load_visits", {}).get("records") or []
     if loadv:
         out += ["### Loading the visits table (`load_visits.py`)", "",
-                "| rows | format | evalkit `load_tables` (s) | + one scan (s) | pandas read (s) | "
-                "peak evalkit / + scan / pandas (MiB) |", "|---:|---|---:|---:|---:|---|"]
+                "| rows | format | evalkit `load_tables` (s) | then one scan (s) | pandas read (s) | "
+                "load CPU evalkit / pandas (s) | peak evalkit / pandas (MiB) |", "|---:|---|---:|---:|---:|---|---|"]
         for size, fmt in sorted({(r["size"], r["fmt"]) for r in loadv}, key=lambda k: (k[0], k[1] != "csv")):
             m = {r["method"]: r for r in loadv if r["size"] == size and r["fmt"] == fmt}
-            e, s, p = (m.get(k, {}) for k in ("evalkit", "evalkit_scan", "pandas"))
-            out.append(f"| {size:,} | {fmt} | {_s(e.get('seconds'))} | {_s(s.get('seconds'))} | {_s(p.get('seconds'))} | "
-                       f"{_s(e.get('peak_mib'), '.0f')} / {_s(s.get('peak_mib'), '.0f')} / {_s(p.get('peak_mib'), '.0f')} |")
+            e, p = m.get("evalkit", {}), m.get("pandas", {})
+            out.append(f"| {size:,} | {fmt} | {_s(e.get('seconds'))} | {_s(e.get('scan_seconds'))} | "
+                       f"{_s(p.get('seconds'))} | {_s(e.get('cpu'))} / {_s(p.get('cpu'))} | "
+                       f"{_s(e.get('peak_mib'), '.0f')} / {_s(p.get('peak_mib'), '.0f')} |")
         out.append("")
     boot = by.get("bootstrap", {}).get("records") or []
     ce = by.get("costeffect", {}).get("records") or []
