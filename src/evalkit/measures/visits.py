@@ -799,44 +799,35 @@ class VisitsResult(MeasureResult):
     def n_clients(self) -> int:
         return int(sum(e.n or 0 for e in self.estimates if e.indicator == "clients"))
 
-    def report_tables(self, *, min_cell: int = 5) -> dict[str, pd.DataFrame]:
-        """Tables for the report with Finnish group and period labels; a rate resting on
-        fewer than ``min_cell`` clients is blanked (the counts are suppressed when the
-        report is rendered, see ``evalkit.report.suppress``)."""
-        group = {"intervention": "toimintamalli", "comparison": "vertailuryhmä"}
-        period = {"pre": "ennen aloitusta", "post": "aloituksen jälkeen"}
+    def report_tables(self, *, min_cell: int = 5, language: str = "fi") -> dict[str, pd.DataFrame]:
+        """Tables for the report with group, period, reason and step labels in ``language``
+        (``tables.visits.*`` of the label catalogues); a rate resting on fewer than
+        ``min_cell`` clients is blanked (the counts are suppressed when the report is
+        rendered, see ``evalkit.report.suppress``)."""
+        from ..report.i18n import label, lookup
+
+        def words(family: str, codes) -> dict[str, str]:
+            return {c: label(f"tables.visits.{family}.{c}", language) for c in codes}
+
+        group = words("groups", ("intervention", "comparison"))
+        period = words("periods", ("pre", "post"))
         summary = self.summary_table.assign(
             group=self.summary_table["group"].map(group), period=self.summary_table["period"].map(period))
         summary["rate"] = summary["rate"].where(self.summary_table["clients"] >= min_cell)
         quarters = self.quarters.assign(group=self.quarters["group"].map(group))
         quarters["rate"] = quarters["rate"].where(self.quarters["clients"] >= min_cell)
         quarters = quarters[quarters["clients"] > 0].reset_index(drop=True)
+        # a reason or step the catalogue does not know is shown as its code
+        reasons = {r: lookup(f"tables.visits.reasons.{r}", language) or r for r in self.exclusions["reason"].unique()}
         exclusions = self.exclusions.assign(
-            group=self.exclusions["group"].map(group),
-            reason=self.exclusions["reason"].map(_REASON_FI).fillna(self.exclusions["reason"]))
-        flow = self.visit_flow.assign(step=self.visit_flow["step"].map(_STEP_FI))
+            group=self.exclusions["group"].map(group), reason=self.exclusions["reason"].map(reasons))
+        steps = {st: lookup(f"tables.visits.steps.{st}", language) or st for st in self.visit_flow["step"].unique()}
+        flow = self.visit_flow.assign(step=self.visit_flow["step"].map(steps))
         return {"summary": summary, "quarters": quarters, "exclusions": exclusions, "visit_flow": flow}
 
     def flow_exclusions(self) -> dict[str, int]:
         """Clients left out by reason (for ``Dataset.set_analysed``)."""
         return {str(r): int(n) for r, n in self.exclusions.groupby("reason", sort=False)["clients"].sum().items()}
-
-
-_REASON_FI = {
-    "no_index_date": "ei aloituspäivää (ohjattu, ei aloittanut)",
-    "index_after_observation": "seuranta-aika alkaa vasta aineiston päättymisen jälkeen",
-    "no_pre_exposure": "esijakso kokonaan ennen aineiston alkua",
-    "no_post_exposure": "ei havaittuja päiviä seurantajaksolla",
-}
-_STEP_FI = {
-    "read": "käyntirivejä luettu",
-    "filtered_out": "rajattu pois (palvelu, ammattiryhmä tai yhteystapa)",
-    "orphan": "asiakas ei asiakastaulussa",
-    "client_not_analysed": "asiakas ei mukana analyysissa",
-    "outside_windows": "tarkastelujaksojen ulkopuolella",
-    "pre": "esijaksolla",
-    "post": "seurantajaksolla",
-}
 
 
 def visits(
