@@ -5,14 +5,18 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from ..i18n import label
 from .common import PALETTE, locale_axis, style
 
 __all__ = ["reach_chart"]
 
 
-def reach_chart(table: pd.DataFrame, *, language: str = "fi", title_target: str = "tavoite",
-                title_actual: str = "toteuma"):
-    """Target against actual per year, one panel per indicator that has targets (else all)."""
+def reach_chart(table: pd.DataFrame, *, language: str = "fi", title_target: str | None = None,
+                title_actual: str | None = None):
+    """Target against actual per year, one panel per indicator that has targets (else all);
+    the legend words default to the catalogue's ``figures.reach.*`` in ``language``."""
+    title_target = title_target if title_target is not None else label("figures.reach.target", language)
+    title_actual = title_actual if title_actual is not None else label("figures.reach.actual", language)
     with plt.rc_context(style()):
         inds = list(dict.fromkeys(table["indicator"]))
         cols = min(len(inds), 2)  # two panels a row: four in a row shrink the text below legibility

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ...params.reach import IndicatorSpec
 from ..fmt import format_number, format_percent_value
+from ..i18n import label
 
 __all__ = ["reach_labels", "reach_methods", "reach_narrative", "reach_subject"]
 
@@ -41,23 +42,25 @@ _KIND = {"people": "eri henkilöitä", "visits": "käyntejä", "groups": "ryhmi�
          "other": "muita suoritteita"}
 
 
-def reach_labels(specs: Sequence[IndicatorSpec]) -> dict[str, str]:
+def reach_labels(specs: Sequence[IndicatorSpec], *, language: str = "fi") -> dict[str, str]:
     """Report labels of the reach indicators (``<id>_actual``, ``_target``, ``_achievement``)."""
     out = {}
     for s in specs:
         out[f"{s.id}_actual"] = s.label
-        out[f"{s.id}_target"] = f"{s.label}, tavoite"
-        out[f"{s.id}_achievement"] = f"{s.label}, toteuma tavoitteesta"
+        out[f"{s.id}_target"] = label("phrases.reach.target_label", language, label=s.label)
+        out[f"{s.id}_achievement"] = label("phrases.reach.achievement_label", language, label=s.label)
     return out
 
 
-def reach_subject(table: pd.DataFrame, e) -> str:
+def reach_subject(table: pd.DataFrame, e, *, language: str = "fi") -> str:
     """Sentence subject for an achievement estimate: ``'Käynnissä olevat ryhmät, toteuma tavoitteesta vuonna 2025'``."""
     indicator = e.indicator.removesuffix("_achievement")
     sub = table[table["indicator"] == indicator]
     name = str(sub["label"].iloc[0]) if len(sub) else indicator
     year = e.group.split(":", 1)[1] if ":" in e.group else ""
-    return f"{name}, toteuma tavoitteesta" + (f" vuonna {year}" if year else "")
+    if year:
+        return label("phrases.reach.achievement_subject_year", language, label=name, year=year)
+    return label("phrases.reach.achievement_subject", language, label=name)
 
 
 def reach_methods(specs: Sequence[IndicatorSpec], *, language: str = "fi") -> str:
