@@ -16,8 +16,9 @@ __all__ = ["visits_its_chart", "visits_rate_chart", "visits_relative_month_chart
 
 
 def _group(group: str, language: str) -> str:
-    """Legend word of a group (``groups.<group>`` of the catalogue; an unknown group as it is)."""
-    return lookup(f"groups.{group}", language) or group
+    """Legend word of the intervention or comparison group (``groups.<group>`` of the catalogue);
+    any other group as it is."""
+    return (lookup(f"groups.{group}", language) if group in ("intervention", "comparison") else None) or group
 
 
 def _t(key: str, language: str) -> str:
