@@ -17,29 +17,23 @@ def reach_narrative(table: pd.DataFrame, *, language: str = "fi") -> str:
     """One sentence per indicator on its latest year with a target, plus the period total."""
     sentences = []
     for _ind, sub in table.groupby("indicator", sort=False):
-        label = str(sub["label"].iloc[0]).lower()
+        name = str(sub["label"].iloc[0]).lower().capitalize()
         with_target = sub[sub["target"].notna()]
         if len(with_target):
             met = with_target[with_target["actual"] >= with_target["target"]]["year"].tolist()
             last = with_target.iloc[-1]
-            sentences.append(
-                f"{label.capitalize()}: vuonna {last['year']} toteuma oli {format_number(last['actual'], language=language)} "
-                f"tavoitteen ollessa {format_number(last['target'], language=language)} "
-                f"({format_percent_value(last['achievement'], language=language)} tavoitteesta). "
-                f"Tavoite saavutettiin {len(met)} vuotena {len(with_target)}:stä."
-            )
+            sentences.append(label(
+                "phrases.reach.narrative_target", language, label=name, year=last["year"],
+                actual=format_number(last["actual"], language=language),
+                target=format_number(last["target"], language=language),
+                achievement=format_percent_value(last["achievement"], language=language),
+                met=len(met), years=len(with_target)))
         else:
-            total = sub["actual"].sum()
-            sentences.append(
-                f"{label.capitalize()}: yhteensä {format_number(total, language=language)} "
-                f"vuosina {sub['year'].iloc[0]}–{sub['year'].iloc[-1]}."
-            )
+            sentences.append(label(
+                "phrases.reach.narrative_total", language, label=name,
+                total=format_number(sub["actual"].sum(), language=language),
+                first=sub["year"].iloc[0], last=sub["year"].iloc[-1]))
     return " ".join(sentences)
-
-
-_AGGREGATE = {"sum": "vuoden jaksojen summa", "max": "vuoden suurin arvo", "last": "vuoden viimeinen arvo"}
-_KIND = {"people": "eri henkilöitä", "visits": "käyntejä", "groups": "ryhmiä", "referrals": "ohjauksia",
-         "other": "muita suoritteita"}
 
 
 def reach_labels(specs: Sequence[IndicatorSpec], *, language: str = "fi") -> dict[str, str]:
@@ -66,10 +60,8 @@ def reach_subject(table: pd.DataFrame, e, *, language: str = "fi") -> str:
 def reach_methods(specs: Sequence[IndicatorSpec], *, language: str = "fi") -> str:
     """The methods appendix paragraph: what each indicator counts and how a year is formed."""
     parts = [
-        f"{s.label} ({_KIND[s.kind]}; {_AGGREGATE[s.aggregate]})" for s in specs
+        f"{s.label} ({label(f'phrases.reach.kinds.{s.kind}', language)}; "
+        f"{label(f'phrases.reach.aggregates.{s.aggregate}', language)})"
+        for s in specs
     ]
-    return ("Tavoittavuutta kuvataan hankkeen toimintatilastoista vuositasolla. Tunnusluvut: "
-            + "; ".join(parts) + ". Toteumaa verrataan hankesuunnitelman vuositavoitteeseen (toteuma / tavoite). "
-            "Eri henkilöitä ja käyntejä ei lasketa yhteen: käyntimäärä ei kerro tavoitettujen ihmisten määrää. "
-            "Luvut ovat koko toiminnan kattavia rekisterilukuja, joten niille ei esitetä otantaan perustuvia "
-            "luottamusvälejä.")
+    return label("phrases.reach.methods", language, indicators="; ".join(parts))
