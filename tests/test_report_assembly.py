@@ -133,9 +133,13 @@ def test_structure_and_disclosure_in_markdown(probe: Path) -> None:
 
 def test_summary_repeats_the_sections_evidence(probe: Path) -> None:
     md = (probe / "loppuraportti.md").read_text(encoding="utf-8")
-    summary = md.split("## Koetoimintamalli")[0]
-    rows = [line for line in summary.splitlines() if line.startswith("| Koetoimintamalli")]
-    assert len(rows) == 3
+    summary = md.split("## Koetoimintamalli")[0].splitlines()
+    # the model heads its rows (a full-width group row), it is not repeated in a column
+    head = summary.index("| **Koetoimintamalli** | | | | |")
+    rows = [line for line in summary[head + 1:] if line.startswith("| ")]
+    assert len(rows) == 3 and not any("Koetoimintamalli" in r for r in rows)
+    html = (probe / "loppuraportti.html").read_text(encoding="utf-8")
+    assert '<tr class="group"><th colspan="5" scope="colgroup">Koetoimintamalli</th></tr>' in html
     assert rows[0].endswith("| suojattu |")
     assert "Psykiatrian käynnit, suhde" in rows[1] and rows[1].endswith("| muutosta ei voitu osoittaa |")
     assert "| 0,80–1,12 |" in rows[1]  # the column header says "95 %:n luottamusväli"
@@ -174,7 +178,11 @@ def test_docx_has_real_headings_tables_and_figures(probe: Path) -> None:
     assert {"Heading 1", "Heading 2", "Heading 3", "Caption"} <= set(styles)
     assert len(d.tables) >= 6
     assert len(d.inline_shapes) == 1
-    assert d.tables[0].rows[0].cells[0].text == "Toimintamalli"
+    summary = d.tables[0]
+    assert summary.rows[0].cells[0].text == "Tunnusluku"
+    group = summary.rows[1]  # the model's heading row: one cell merged across the table
+    assert [c.text for c in group.cells] == ["Koetoimintamalli"] * len(summary.columns)
+    assert len(group._tr.tc_lst) == 1
     text = docx_text(probe / "loppuraportti.docx")
     assert "Taulukko 1. Keskeiset tunnusluvut" in text and "Kuvio 1. Julkinen kuvio" in text
     with zipfile.ZipFile(probe / "loppuraportti.docx") as z:

@@ -49,8 +49,9 @@ def test_summary_says_the_icer_is_not_meaningful(tmp_path) -> None:
     sec.add_estimates(_ce(-0.05, 0.13), headline=["incremental_effect", "icer"])
     run = ModelRun(model="m", dir=tmp_path, meta={"name": "Malli", "min_cell": 5}, sections=[sec])
     t = _summary_table([run], "fi", 5)
-    icer = next(r for r in t.rows if "ICER" in r[1])
-    assert icer[2] == "ei mielekäs" and icer[3] == ""
+    assert t.groups == {0: "Malli"}
+    icer = next(r for r in t.rows if "ICER" in r[0])
+    assert icer[1] == "ei mielekäs" and icer[2] == ""
     assert icer[-1] == "ei mielekäs, koska ΔE:n luottamusväli sisältää nollan"
 
 

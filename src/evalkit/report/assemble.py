@@ -66,6 +66,8 @@ class Table:
     count_cols: list[int] = field(default_factory=list)
     style: str = "normal"  # normal | code (monospace cells: hashes)
     number: int = 0
+    #: row index → heading of the group of rows starting there (a full-width row above it)
+    groups: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -220,7 +222,7 @@ def drop_empty_columns(t: Table, candidates: list[int], *, always: list[int] | N
     remap = {old: new for new, old in enumerate(keep)}
     return Table(caption=t.caption, header=[t.header[j] for j in keep], rows=[[r[j] for j in keep] for r in t.rows],
                  note=t.note, numeric=[t.numeric[j] for j in keep if j < len(t.numeric)],
-                 count_cols=[remap[j] for j in t.count_cols if j in remap], style=t.style)
+                 count_cols=[remap[j] for j in t.count_cols if j in remap], style=t.style, groups=dict(t.groups))
 
 
 def icer_not_meaningful(estimates: list[Estimate]) -> bool:
@@ -241,12 +243,13 @@ def _interval_only(e: Estimate, language: str) -> str:
 
 
 def _summary_table(runs: list[ModelRun], language: str, min_cell: int) -> Table | None:
-    header = [label("report.model_column", language), label("columns.indicator", language),
-              label("columns.estimate", language), label("columns.ci", language), label("columns.n", language),
-              label("columns.interpretation", language)]
+    header = [label("columns.indicator", language), label("columns.estimate", language),
+              label("columns.ci", language), label("columns.n", language), label("columns.interpretation", language)]
     rows: list[list[str]] = []
+    groups: dict[int, str] = {}
     for run in runs:
         mc = run.meta.get("min_cell", min_cell)
+        groups[len(rows)] = run.meta.get("name", run.model)  # the model heads its rows (a column took a fifth of the page)
         for s in run.sections:
             if s.status != "ok":
                 continue
@@ -256,13 +259,12 @@ def _summary_table(runs: list[ModelRun], language: str, min_cell: int) -> Table 
             for e in (x for x in shown if s.is_headline(x)):
                 recorded = claims.get((e.indicator, e.group))
                 if no_icer and e.indicator == "icer":
-                    rows.append([run.meta.get("name", run.model), _indicator_text(e, language, s.labels, s.language),
+                    rows.append([_indicator_text(e, language, s.labels, s.language),
                                  label("report.icer_not_meaningful_value", language), "",
                                  format_number(e.n, language=language) if e.n is not None else "–",
                                  label("wording.short.icer_not_meaningful", language)])
                     continue
                 rows.append([
-                    run.meta.get("name", run.model),
                     _indicator_text(e, language, s.labels, s.language),
                     format_estimate(e, language=language, with_interval=False),
                     "" if e.suppressed else _interval_only(e, language),
@@ -271,9 +273,10 @@ def _summary_table(runs: list[ModelRun], language: str, min_cell: int) -> Table 
                 ])
     if not rows:
         return None
+    groups = {i: g for i, g in groups.items() if i < len(rows)}  # a model without headline rows gets no heading
     table = Table(caption=label("report.key_figures", language), header=header, rows=rows,
-                  numeric=[False, False, True, True, True, False], count_cols=[4])
-    return drop_empty_columns(table, [3, 4])
+                  numeric=[False, True, True, True, False], count_cols=[3], groups=groups)
+    return drop_empty_columns(table, [2, 3])
 
 
 def _table_block(block: dict[str, Any], language: str, min_cell: int) -> Table:
@@ -616,7 +619,9 @@ def write_markdown(doc: Document, path: Path) -> None:
             lines.append("| " + " | ".join(esc(h) for h in el.header) + " |")
             align = [(el.numeric[j] if j < len(el.numeric) else False) for j in range(len(el.header))]
             lines.append("|" + "|".join("---:" if a else "---" for a in align) + "|")
-            for r in el.rows:
+            for i, r in enumerate(el.rows):
+                if i in el.groups:
+                    lines.append(f"| **{esc(el.groups[i])}** |" + " |" * (len(el.header) - 1))
                 lines.append("| " + " | ".join(esc(c) for c in r) + " |")
             lines.append("")
             if el.note:
@@ -799,7 +804,16 @@ def _docx_table(d, el: Table, language: str) -> None:
         shade.set(qn("w:color"), "auto")
         shade.set(qn("w:fill"), "E8F1F4")
         cell._tc.get_or_add_tcPr().append(shade)
-    for row in el.rows:
+    for i, row in enumerate(el.rows):
+        if i in el.groups:  # the group's heading: one merged, shaded cell across the table
+            gcells = t.add_row().cells
+            merged = gcells[0].merge(gcells[-1]) if len(gcells) > 1 else gcells[0]
+            _docx_cell(merged, el.groups[i], bold=True)
+            gshade = OxmlElement("w:shd")
+            gshade.set(qn("w:val"), "clear")
+            gshade.set(qn("w:color"), "auto")
+            gshade.set(qn("w:fill"), "F4F8F9")
+            merged._tc.get_or_add_tcPr().append(gshade)
         cells = t.add_row().cells
         for j, c in enumerate(row):
             _docx_cell(cells[j], str(c), right=numeric[j], mono=el.style == "code" and j == len(row) - 1)
