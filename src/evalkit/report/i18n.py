@@ -40,16 +40,12 @@ def catalogue(language: str) -> dict[str, Any]:
 
 
 def label(key: str, language: str = "fi", **fmt: Any) -> str:
-    """``label('measures.visits') → 'Käyntimäärät'``; ``fmt`` fills ``{placeholders}``."""
-    for lang in (language, "fi"):
-        node: Any = catalogue(lang)
-        for part in key.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
-            if node is None:
-                break
-        if isinstance(node, str):
-            return node.format(**fmt) if fmt else node
-    return key.rsplit(".", 1)[-1]
+    """``label('measures.visits') → 'Käyntimäärät'``; ``fmt`` fills ``{placeholders}``; a key
+    no catalogue holds is shown as its last part."""
+    text = lookup(key, language)
+    if text is None:
+        return key.rsplit(".", 1)[-1]
+    return text.format(**fmt) if fmt else text
 
 
 def lookup(key: str, language: str = "fi") -> str | None:
