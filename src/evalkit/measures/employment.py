@@ -41,7 +41,7 @@ from ..stats.survival import (
 from .fidelity import FidelityResult, fidelity_reviews
 
 __all__ = ["BENCHMARKS", "OUTCOME_COLUMNS", "EmploymentResult", "client_outcomes", "employment_outcomes",
-           "icd10_match", "options_from_params", "outcome_options"]
+           "icd10_match", "localise_benchmarks", "options_from_params", "outcome_options"]
 
 #: Days per week / per month used for weeks worked and wages.
 WEEK_DAYS = 7.0
@@ -424,12 +424,12 @@ class EmploymentResult(MeasureResult):
     def has_comparison(self) -> bool:
         return "comparison" in self.groups
 
-    def benchmark_table(self) -> pd.DataFrame:
+    def benchmark_table(self, language: str = "fi") -> pd.DataFrame:
         """Employment-rate rows of :attr:`benchmarks` (ours, the target range, the published
         figures) for a report table: ``label``, ``estimate``, ``ci_low``, ``ci_high``, ``source``;
-        the target's range is in ``ci_low`` – ``ci_high``."""
+        the target's range is in ``ci_low`` – ``ci_high``; labels in ``language``."""
         b = self.benchmarks
-        return b[b["measure"] == "rate"].reset_index(drop=True)
+        return localise_benchmarks(b[b["measure"] == "rate"].reset_index(drop=True), language)
 
     def funnel_table(self, *, min_cell: int, group: str = "intervention", language: str = "fi") -> pd.DataFrame:
         """The funnel of one group for a report table: ``stage`` as a label, ``n`` and the two
@@ -688,6 +688,20 @@ def _curves(out: pd.DataFrame, groups: Sequence[str], level: float, min_cell: in
                                    "ci_low": 1 - km["ci_high"], "ci_high": 1 - km["ci_low"],
                                    "n_risk": km["n_risk"].astype(int)}))
     return pd.concat(parts, ignore_index=True)
+
+
+def localise_benchmarks(benchmarks: pd.DataFrame, language: str = "fi") -> pd.DataFrame:
+    """``label`` of each benchmark row (by ``id``) and the source of our own rows and of the
+    plan's target in ``language`` (``employment.benchmarks.*`` / ``employment.benchmark_sources.*``
+    of the catalogues); published sources are citations and stay as they are."""
+    from ..report.i18n import lookup
+
+    out = benchmarks.copy()
+    out["label"] = [lookup(f"employment.benchmarks.{i}", language) or lab
+                    for i, lab in zip(out["id"], out["label"], strict=True)]
+    out["source"] = [lookup(f"employment.benchmark_sources.{'own' if k == 'own' else i}", language) or src
+                     for i, k, src in zip(out["id"], out["kind"], out["source"], strict=True)]
+    return out
 
 
 def _benchmarks(est: Sequence[Estimate], target: tuple[float, float] | None) -> pd.DataFrame:

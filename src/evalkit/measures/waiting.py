@@ -107,6 +107,18 @@ class WaitingResult(MeasureResult):
     rows_excluded: dict[str, int] = field(default_factory=dict)
     flow: tuple[dict[str, Any], ...] = ()
 
+    def display_table(self, language: str = "fi") -> pd.DataFrame:
+        """:attr:`table` for a report table: the ``kaikki`` (all) rows of the ``by`` columns
+        and ``period`` named in ``language`` (``groups.all`` of the catalogues)."""
+        from ..report.i18n import label
+
+        out = self.table.copy()
+        word = label("groups.all", language)
+        for c in [*self.by, "period"]:
+            if c in out.columns:
+                out[c] = out[c].where(out[c] != ALL, word)
+        return out
+
 
 def options_from_params(params) -> dict[str, Any]:
     """Keyword arguments of :func:`waiting_times` from a :class:`evalkit.params.Params`

@@ -85,7 +85,9 @@ def employment_curve_chart(curves: pd.DataFrame, *, milestones: list[int] | None
 def employment_benchmark_chart(benchmarks: pd.DataFrame, *, language: str = "fi"):
     """Employment rates: our estimates with 95 % intervals, the plan's target range and the
     published figures (each labelled with its source)."""
-    b = benchmarks[benchmarks["measure"] == "rate"].reset_index(drop=True)
+    from ...measures.employment import localise_benchmarks
+
+    b = localise_benchmarks(benchmarks[benchmarks["measure"] == "rate"].reset_index(drop=True), language)
     with plt.rc_context(style()):
         fig, ax = plt.subplots(figsize=(7.5, 0.8 + 0.5 * len(b)))
         y = np.arange(len(b))[::-1]
