@@ -63,3 +63,14 @@ def test_notebook_words_come_from_the_catalogue_of_the_measure_in_the_report_lan
     ctx = context.ModelContext(params=params, measure="visits", data_root=None, out_dir=None)  # type: ignore[arg-type]
     assert ctx.text("groups_table.title", year=2024) == "x"
     assert asked == [("notebook.visits.groups_table.title", "sv", {"year": 2024})]
+
+
+def test_a_notebook_column_is_headed_by_its_catalogue_word(monkeypatch) -> None:
+    import evalkit.context as context
+
+    monkeypatch.setattr(context, "label", lambda key, language, **fmt: f"{language}:{key}:{fmt}")
+    params = type("P", (), {"language": "en"})()
+    ctx = context.ModelContext(params=params, measure="visits", data_root=None, out_dir=None)  # type: ignore[arg-type]
+    col = ctx.column("clients", "persons", count=True)
+    assert (col.key, col.label, col.unit, col.count) == ("clients", "en:notebook.visits.columns.clients:{}", "persons", True)
+    assert ctx.column("x", label_key="table.x", days=7).label == "en:notebook.visits.table.x:{'days': 7}"

@@ -131,6 +131,17 @@ def test_file_name_that_cannot_be_a_model_id_says_so(pdir: Path) -> None:
     assert load_params(g).model == "ips_2026"
 
 
+def test_the_same_model_twice_is_a_usage_error(tmp_path: Path) -> None:
+    # `evalkit run ips --params elsewhere/ips.yaml` ran both files into reports/ips/, the later over the earlier
+    other = tmp_path / "ips.yaml"
+    other.write_text((ROOT / "params" / "ips.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "defaults.yaml").write_text((ROOT / "params" / "defaults.yaml").read_text(encoding="utf-8"),
+                                            encoding="utf-8")
+    res = run_cli("run", "ips", "--params", str(other), "--out", str(tmp_path / "out"))
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "model 'ips' is already given by" in res.stderr and not (tmp_path / "out").exists()
+
+
 def test_cli_exits_2_with_one_clear_line_and_no_traceback(pdir: Path) -> None:
     f = write(pdir, "m.yaml", "name: M\nmeasures: [reach]\ntables: {indicators: x.csv}\nreach: {indicatorz: []}\n")
     res = run_cli("run", "--params", str(f), "--out", str(pdir / "out"))

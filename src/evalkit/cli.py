@@ -112,11 +112,17 @@ def cmd_run(args) -> int:
     reports = Path(args.out) if args.out else _paths().reports_dir()
     files = _model_params(args.models, args.params)
     problems: list[str] = []
+    seen: dict[str, Path] = {}
     for f in files:  # params problems first (all of them): the user fixes these before anything runs
         try:
-            load_params(f)
+            model = load_params(f).model
         except ParamsError as exc:
             problems.extend(exc.problems)
+            continue
+        if model in seen:  # both would write reports/<model>/, the later silently over the earlier
+            problems.append(f"{f}: model '{model}' is already given by {seen[model]}; name a model or pass "
+                            "its --params file, not both")
+        seen.setdefault(model, f)
     if problems:
         raise ParamsError(problems)
     if not data_root.is_dir():

@@ -25,7 +25,7 @@ from .params import REQUIRED_TABLES, Params, load_params
 from .paths import data_root as default_data_root
 from .paths import params_dir
 from .report.i18n import label
-from .report.section import Section
+from .report.section import Column, Section
 
 __all__ = ["ModelContext", "open_model"]
 
@@ -51,6 +51,12 @@ class ModelContext:
         (``report/locales/<language>/<measure>.yaml``), formatted with ``fmt``. Notebooks hold
         no Finnish literals, so ``language: sv`` / ``en`` changes them without code changes."""
         return label(f"notebook.{self.measure}.{key}", self.language, **fmt)
+
+    def column(self, key: str, unit: str = "text", *, count: bool = False, label_key: str | None = None,
+               **fmt: object) -> Column:
+        """A table column headed by the notebook's catalogue word (``columns.<key>``, or
+        ``label_key``): ``ctx.column("clients", "persons", count=True)``."""
+        return Column(key, self.text(label_key or f"columns.{key}", **fmt), unit, count)
 
     def load(self, tables: list[str] | None = None) -> Dataset:
         """Load and validate the tables this measure needs (and any optional ones configured)."""

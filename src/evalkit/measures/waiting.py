@@ -107,6 +107,15 @@ class WaitingResult(MeasureResult):
     rows_excluded: dict[str, int] = field(default_factory=dict)
     flow: tuple[dict[str, Any], ...] = ()
 
+    def share_label(self, column: str, language: str = "fi") -> str:
+        """Column heading of a share: ``share_within_limit`` → the limit in force,
+        ``share_within_<d>_days`` → <d> days (words from the catalogue)."""
+        from ..report.i18n import label
+
+        if column == "share_within_limit":
+            return label("notebook.waiting.table.share_within_limit", language)
+        return label("notebook.waiting.table.share_within_days", language, days=column.split("_")[2])
+
     def display_table(self, language: str = "fi") -> pd.DataFrame:
         """:attr:`table` for a report table: the ``kaikki`` (all) rows of the ``by`` columns
         and ``period`` named in ``language`` (``groups.all`` of the catalogues)."""
