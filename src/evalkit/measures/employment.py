@@ -38,6 +38,7 @@ from ..stats.survival import (
     kaplan_meier,
     median_survival,
 )
+from ._dates import checked_dates
 from .fidelity import FidelityResult, fidelity_reviews
 
 __all__ = ["BENCHMARKS", "OUTCOME_COLUMNS", "EmploymentResult", "client_outcomes", "employment_outcomes",
@@ -71,30 +72,6 @@ def _require(df: pd.DataFrame, table: str, columns: Sequence[str]) -> None:
         raise AnalysisError(f"{table}: missing column(s) {', '.join(map(repr, missing))}")
 
 
-def _to_dates(df: pd.DataFrame, table: str, column: str, *, required: bool = False) -> pd.Series:
-    """Column as normalised datetimes; unreadable (or, if ``required``, empty) values are an
-    error naming the table, row (header = row 1), client and value."""
-    if column not in df.columns:
-        return pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
-    raw = df[column]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        parsed = raw
-    else:
-        text = raw.astype("string").str.strip()
-        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
-        parsed = parsed.fillna(pd.to_datetime(text, format="%d.%m.%Y", errors="coerce"))
-    blank = raw.isna() | raw.astype(str).str.strip().isin(["", "NaT", "None", "nan", "<NA>"])
-    bad = (parsed.isna() & ~blank) | (blank if required else False)
-    if bad.any():
-        idx = np.flatnonzero(bad.to_numpy())
-        ids = df["client_id"].astype(str).to_numpy() if "client_id" in df else np.full(len(df), "?")
-        shown = ", ".join(f"client {ids[i]} (row {i + 2}): {raw.iloc[i]!r}" for i in idx[:5])
-        more = f" (and {len(idx) - 5} more)" if len(idx) > 5 else ""
-        what = "missing or unreadable date" if required else "unreadable date"
-        raise AnalysisError(f"{table}, column '{column}': {what} — {len(idx)} row(s): {shown}{more}")
-    return pd.to_datetime(parsed).dt.normalize().astype("datetime64[ns]")
-
-
 def _statuses(values: Sequence[str] | str, name: str) -> frozenset[str]:
     if isinstance(values, str):
         raise ValueError(f"{name} must be a list of statuses, got the string {values!r}")
@@ -114,8 +91,8 @@ def _enrolled(clients: pd.DataFrame, cutoff: pd.Timestamp | None, followup_days:
         i = int(np.flatnonzero(bad_group.to_numpy())[0])
         raise AnalysisError(f"clients, column 'group' (row {i + 2}, client {ids.iloc[i]}): "
                             f"{group.iloc[i]!r} is not 'intervention' or 'comparison'")
-    index = _to_dates(clients, "clients", "index_date")
-    own_end = _to_dates(clients, "clients", "followup_end")
+    index = checked_dates(clients, "index_date", table="clients")
+    own_end = checked_dates(clients, "followup_end", table="clients")
     frame = pd.DataFrame({"client_id": ids.to_numpy(), "group": group.astype(str).to_numpy(),
                           "index_date": index.to_numpy(), "own_end": own_end.to_numpy(),
                           "row": np.arange(len(clients)) + 2})
@@ -145,8 +122,8 @@ def _enrolled(clients: pd.DataFrame, cutoff: pd.Timestamp | None, followup_days:
 
 def _episodes(employment: pd.DataFrame) -> pd.DataFrame:
     _require(employment, "employment", ["client_id", "start_date", "status"])
-    start = _to_dates(employment, "employment", "start_date", required=True)
-    end = _to_dates(employment, "employment", "end_date")
+    start = checked_dates(employment, "start_date", table="employment", required=True)
+    end = checked_dates(employment, "end_date", table="employment")
     bad = end.notna() & (end < start)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])

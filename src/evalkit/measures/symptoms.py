@@ -55,6 +55,7 @@ from ..stats.intervals import (
     wilson_interval,
 )
 from ..stats.linear import ancova, mixed_model_change
+from ._dates import read_dates
 
 __all__ = [
     "DEFAULT_CASENESS",
@@ -213,14 +214,13 @@ def score_questionnaires(questionnaires: pd.DataFrame, *, instruments: Sequence[
         raise DataError(problems)
     occasion = (pd.to_numeric(df["session"], errors="coerce").astype("float64").to_numpy()
                 if "session" in df.columns else np.full(len(df), np.nan))
-    dates = pd.to_datetime(df["date"], errors="coerce")
-    bad_dates = dates.isna() & df["date"].notna()
+    dates, bad_dates = read_dates(df["date"], required=True)
     if bad_dates.any():
         i = int(np.flatnonzero(bad_dates.to_numpy())[0])
         raise DataError([_problem(int(rows[i]), "date", df["date"].iloc[i], "unreadable date")])
     out = pd.DataFrame({
         "row": rows, "client_id": df["client_id"].astype("string").to_numpy(dtype=object),
-        "date": dates.dt.normalize().to_numpy(), "instrument": inst, "occasion": occasion,
+        "date": dates.to_numpy(), "instrument": inst, "occasion": occasion,
         "answered": answered, "missing_items": missing, "score": score,
         "prorated": source == "prorated", "source": source,
     })

@@ -38,6 +38,7 @@ from ..results import Estimate, MeasureResult
 from ..stats.intervals import wilson_interval
 from ..stats.its import ItsResult, segmented_regression
 from ..stats.survival import kaplan_meier, median_survival, survival_quantile
+from ._dates import checked_dates
 
 __all__ = ["WaitingResult", "options_from_params", "waiting_times"]
 
@@ -155,31 +156,6 @@ def _limit_history(limits: Sequence[Any]) -> list[tuple[pd.Timestamp, int]]:
     return sorted(out)
 
 
-def _dates(df: pd.DataFrame, column: str, *, required: bool) -> pd.Series:
-    raw = df[column]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        parsed = raw
-    else:  # ISO dates or Finnish d.m.yyyy (loader output may still be text); never guessed
-        text = raw.astype("string").str.strip()
-        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
-        parsed = parsed.fillna(pd.to_datetime(text, format="%d.%m.%Y", errors="coerce"))
-        if not isinstance(parsed.dtype, pd.DatetimeTZDtype) and parsed.isna().all() and raw.map(
-                lambda v: isinstance(v, date)).any():
-            parsed = pd.to_datetime(raw.map(lambda v: v if isinstance(v, date) else None), errors="coerce")
-    blank = raw.isna() | raw.astype(str).str.strip().isin(["", "NaT", "None", "nan", "<NA>"])
-    bad = parsed.isna() & ~blank
-    if required:
-        bad |= blank
-    if bad.any():
-        idx = np.flatnonzero(bad.to_numpy())
-        ids = df["case_id"].astype(str).to_numpy() if "case_id" in df else np.arange(len(df)).astype(str)
-        shown = ", ".join(f"case {ids[i]} (row {i + 2}): {raw.iloc[i]!r}" for i in idx[:5])
-        more = f" (and {len(idx) - 5} more)" if len(idx) > 5 else ""
-        what = "missing or unreadable date" if required else "unreadable date"
-        raise AnalysisError(f"waits, column '{column}': {what} — {len(idx)} row(s): {shown}{more}")
-    return parsed.dt.normalize()
-
-
 def _period_label(ts: pd.Series, period: Period) -> pd.Series:
     if period == "year":
         return ts.dt.year.astype(str)
@@ -264,8 +240,8 @@ def waiting_times(
     change = None if change_date is None else pd.Timestamp(change_date).normalize()
 
     df = waits.reset_index(drop=True)
-    contact = _dates(df, "contact_date", required=True)
-    event = _dates(df, "event_date", required=False)
+    contact = checked_dates(df, "contact_date", table="waits", required=True, id_column="case_id", id_label="case")
+    event = checked_dates(df, "event_date", table="waits", id_column="case_id", id_label="case")
     flow: list[dict[str, Any]] = [{"step": "tapauksia aineistossa", "n": len(df)}]
     before = event.notna() & (event < contact)
     if before.any():
