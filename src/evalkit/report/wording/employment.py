@@ -4,7 +4,8 @@ Evidence rules (``wording.common``): rates, medians and shares are levels (descr
 a difference from the comparison group is described as a difference "vertailuryhmään
 verrattuna" only when its interval excludes the null, and always with the caveat that the
 groups were not randomised. Text is built from *suppressed* estimates, so a small cell
-never reaches a sentence.
+never reaches a sentence. The sentences are templates in the catalogues
+(``phrases.employment.*`` in ``locales/<language>/employment.yaml``), so ``language`` selects them.
 """
 
 from __future__ import annotations
@@ -36,13 +37,18 @@ def _ok(e: Estimate | None) -> bool:
     return e is not None and not e.suppressed and e.estimate is not None and not math.isnan(e.estimate)
 
 
+def _t(key: str, language: str, **fmt) -> str:
+    """A sentence of the employment wording (``phrases.employment.<key>``) in the report language."""
+    return label(f"phrases.employment.{key}", language, **fmt)
+
+
 def _pct(x: float, language: str) -> str:
     return format_percent_value(x, language=language)
 
 
 def _stats(e: Estimate | None, language: str) -> str:
-    """``'34 % (25 / 73; 95 % LV 24–46 %)'`` or ``'suojattu'``."""
-    return format_estimate(e, language=language) if _ok(e) else "(suojattu)"
+    """``'34 % (25 / 73; 95 % LV 24–46 %)'`` or ``'(suojattu)'``."""
+    return format_estimate(e, language=language) if _ok(e) else f"({label('report.suppressed_word', language)})"
 
 
 def _flat(e: Estimate, language: str) -> str:
@@ -58,24 +64,25 @@ def fidelity_item_label(name: str, language: str = "fi") -> str:
 def _group_sentences(s: dict, group: str, language: str, *, milestones) -> list[str]:
     out = []
     enr, emp, prog = (s.get((i, group)) for i in ("enrolled", "employment_rate", "progression_rate"))
-    who = "Toimintamallin asiakkaista" if group == "intervention" else "Vertailuryhmästä"
+    who = _t(f"who.{'intervention' if group == 'intervention' else 'comparison'}", language)
     if _ok(emp):
-        out.append(f"{who} avoimille työmarkkinoille työllistyi seurannan aikana {_stats(emp, language)}"
-                   + (f" ja työllistyi tai eteni opiskeluun, vapaaehtoistyöhön tai työkokeiluun "
-                      f"{_stats(prog, language)}." if _ok(prog) else "."))
+        if _ok(prog):
+            out.append(_t("employed_progressed", language, who=who, employed=_stats(emp, language),
+                          progressed=_stats(prog, language)))
+        else:
+            out.append(_t("employed", language, who=who, employed=_stats(emp, language)))
     elif enr is not None:
-        out.append(f"{who} työllistyneiden osuus on suojattu pienen lukumäärän vuoksi.")
+        out.append(_t("employed_suppressed", language, who=who))
     med = s.get(("days_to_first_job_median", group))
     if _ok(med):
-        out.append(f"Puolet oli työllistynyt {format_number(med.estimate, language=language)} päivän kuluessa "
-                   f"aloituksesta ({format_interval(med, language=language)}).")
+        out.append(_t("median", language, days=format_number(med.estimate, language=language),
+                      ci=format_interval(med, language=language)))
     elif med is not None and not med.suppressed:
-        out.append("Ensimmäiseen työhön kuluneen ajan mediaania ei voitu arvioida, koska alle puolet "
-                   "työllistyi seurannan aikana.")
+        out.append(_t("median_not_reached", language))
     shown = [(d, s.get((f"employed_by_{d}d", group))) for d in milestones]
-    parts = [f"{d} päivän kuluessa {_stats(e, language)}" for d, e in shown if _ok(e)]
+    parts = [_t("milestone", language, days=d, stats=_stats(e, language)) for d, e in shown if _ok(e)]
     if parts:
-        out.append("Aloituksesta työllistyneiden kumulatiivinen osuus (Kaplan–Meier) oli " + ", ".join(parts) + ".")
+        out.append(_t("milestones", language, milestones=", ".join(parts)))
     return out
 
 
@@ -86,21 +93,19 @@ def employment_narrative(res, *, min_cell: int = 5, language: str = "fi") -> str
     ref, enr = s.get(("referred", "intervention")), s.get(("enrolled", "intervention"))
     if _ok(ref) and _ok(enr):
         emp_ref = s.get(("employment_rate_referred", "intervention"))
-        text.append(
-            f"Toimintamalliin ohjattiin {format_number(ref.estimate, language=language)} asiakasta, joista "
-            f"{format_number(enr.estimate, language=language)} ({_pct(enr.estimate / ref.estimate, language)}) "
-            "aloitti valmennuksen (yhteistyösopimus)."
-            + (f" Kaikista ohjatuista työllistyi {_stats(emp_ref, language)}." if _ok(emp_ref) else ""))
+        funnel = _t("funnel", language, referred=format_number(ref.estimate, language=language),
+                    enrolled=format_number(enr.estimate, language=language),
+                    share=_pct(enr.estimate / ref.estimate, language))
+        if _ok(emp_ref):
+            funnel += " " + _t("funnel_employed_of_referred", language, stats=_stats(emp_ref, language))
+        text.append(funnel)
     text += _group_sentences(s, "intervention", language, milestones=res.milestones)
     w, h, h20 = (s.get((i, "intervention")) for i in ("weeks_worked_mean", "hours_per_week_mean", "share_20h_or_more"))
     if _ok(h) and _ok(h20):
-        text.append(f"Työllistyneet tekivät keskimäärin {format_number(h.estimate, 1, language=language)} tuntia "
-                    f"viikossa (95 % LV {format_number(h.ci_low, 1, language=language)}–"
-                    f"{format_number(h.ci_high, 1, language=language)}); vähintään 20 tuntia viikossa teki "
-                    f"{_stats(h20, language)}.")
+        text.append(_t("hours", language, hours=format_number(h.estimate, 1, language=language),
+                       ci=format_interval(h, language=language), share=_stats(h20, language)))
     if _ok(w):
-        text.append(f"Työssäoloviikkoja kertyi seurannan aikana keskimäärin {format_number(w.estimate, 1, language=language)} "
-                    "aloittanutta kohden (myös työllistymättömät mukana nollalla).")
+        text.append(_t("weeks", language, weeks=format_number(w.estimate, 1, language=language)))
     if res.has_comparison:
         text += _group_sentences(s, "comparison", language, milestones=res.milestones)
         text.append(_comparison_sentence(s, language))
@@ -111,27 +116,26 @@ def employment_narrative(res, *, min_cell: int = 5, language: str = "fi") -> str
 def _comparison_sentence(s: dict, language: str) -> str:
     rr, rd, hr = s.get(("risk_ratio", "all")), s.get(("risk_difference", "all")), s.get(("hazard_ratio", "all"))
     if not _ok(rd):
-        return "Ryhmien välinen ero on suojattu pienten lukumäärien vuoksi."
-    diff = (f"erotus {format_number(rd.estimate * 100, 1, language=language)} prosenttiyksikköä, 95 % LV "
-            f"{format_number(rd.ci_low * 100, 1, language=language)} – {format_number(rd.ci_high * 100, 1, language=language)}")
-    rr_text = f"; riskisuhde {_flat(rr, language)}" if _ok(rr) else ""
+        return _t("comparison.suppressed", language)
+
+    def pp(x: float) -> str:
+        return format_number(x * 100, 1, language=language)
+
+    stats = _t("comparison.difference", language, estimate=pp(rd.estimate), low=pp(rd.ci_low), high=pp(rd.ci_high))
+    if _ok(rr):
+        stats += _t("comparison.risk_ratio", language, stats=_flat(rr, language))
     if evidence_level(rd, comparison=True) == "not_demonstrated":
-        out = f"Työllistyneiden osuudessa eroa vertailuryhmään ei voitu osoittaa ({diff}{rr_text})."
+        out = _t("comparison.not_demonstrated", language, stats=stats)
     else:
-        direction = "suurempi" if rd.estimate > 0 else "pienempi"
-        out = (f"Työllistyneiden osuus oli toimintamallin asiakkailla {direction} kuin vertailuryhmässä "
-               f"({diff}{rr_text}).")
+        out = _t(f"comparison.{'higher' if rd.estimate > 0 else 'lower'}", language, stats=stats)
     if _ok(hr):
         hr_text = _flat(hr, language)
         if evidence_level(hr, comparison=True) == "not_demonstrated":
-            out += f" Työllistymisen nopeudessa eroa ei voitu osoittaa (vaarasuhde {hr_text})."
+            out += " " + _t("comparison.hazard_not_demonstrated", language, stats=hr_text)
         else:
-            faster = "nopeammin" if hr.estimate > 1 else "hitaammin"
-            out += f" Toimintamallin asiakkaat työllistyivät {faster} (Coxin vaarasuhde {hr_text})."
-    out += (" Vertailuksi: satunnaistettujen tutkimusten meta-analyysissä IPS:n riskisuhde avoimille "
-            "työmarkkinoille työllistymisessä oli 1,63 (95 % LV 1,46–1,82; Frederick & VanderWeele 2019).")
-    out += (" Vertailuryhmä ei ole satunnaistettu, joten ero kuvaa toimintamallin vaikutusta vain sillä "
-            "edellytyksellä, että ryhmät olivat muuten vertailukelpoisia.")
+            out += " " + _t(f"comparison.{'faster' if hr.estimate > 1 else 'slower'}", language, stats=hr_text)
+    out += " " + _t("comparison.meta_analysis", language)
+    out += " " + _t("comparison.not_randomised", language)
     return out
 
 
@@ -144,20 +148,16 @@ def _benchmark_sentence(res, s: dict, language: str) -> str:
         lo, hi = res.target
         tgt = f"{format_number(lo * 100, language=language)}–{_pct(hi, language)}"
         if emp.ci_low > hi:
-            rel = "ylitti tavoitteen koko luottamusvälillään"
+            rel = "above_whole_interval"
         elif emp.ci_high < lo:
-            rel = "jäi tavoitteesta koko luottamusvälillään"
+            rel = "below_whole_interval"
         elif lo <= emp.estimate <= hi:
-            rel = "osui tavoitealueelle"
+            rel = "within"
         else:
-            rel = ("oli tavoitealueen yläpuolella, mutta luottamusväli ulottuu tavoitealueelle" if emp.estimate > hi
-                   else "oli tavoitealueen alapuolella, mutta luottamusväli ulottuu tavoitealueelle")
-        out.append(f"Hankesuunnitelman tavoite oli, että {tgt} työllistyy; toteutunut osuus "
-                   f"({_pct(emp.estimate, language)}) {rel}.")
-    out.append("Vertailulukuina: THL:n suomalaisessa IPS-arvioinnissa 49 % työllistyi avoimille työmarkkinoille "
-               "valmennuksen aikana (2024), ja korkean menetelmäuskollisuuden satunnaistetuissa tutkimuksissa "
-               "työllistyi 61 % IPS-ryhmistä ja 23 % vertailuryhmistä (Bond, Drake & Becker 2008). Luvut eivät ole "
-               "suoraan vertailukelpoisia: seuranta-ajat, asiakasryhmät ja työllistymisen määritelmät vaihtelevat.")
+            rel = "above_interval_reaches" if emp.estimate > hi else "below_interval_reaches"
+        out.append(_t("target", language, target=tgt, share=_pct(emp.estimate, language),
+                      relation=_t(f"target_relation.{rel}", language)))
+    out.append(_t("benchmarks", language))
     return " ".join(out)
 
 
@@ -167,58 +167,43 @@ def fidelity_narrative(fid, *, language: str = "fi") -> str:
         return ""
     rev = fid.reviews
     done = rev[rev["complete"]]
-    text = [f"IPS-menetelmäuskollisuus (IPS-25-asteikko, 25–125 pistettä) arvioitiin {len(rev)} kertaa."]
+    text = [_t("fidelity.reviews", language, n=len(rev))]
     if not done.empty:
         last = done.iloc[-1]
         band = label(f"employment.bands.{last['band']}", language)
-        text.append(f"Viimeisin täydellinen arviointi ({format_date(last['review_date'].date(), language=language)}) "
-                    f"oli {format_number(last['total'], language=language)} pistettä, eli taso oli {band} "
-                    "(erinomainen 115–125, hyvä 100–114, kohtalainen 74–99).")
+        text.append(_t("fidelity.latest", language, date=format_date(last["review_date"].date(), language=language),
+                       total=format_number(last["total"], language=language), band=band))
         if len(done) >= 2:
             first = done.iloc[0]
-            verb = "nousivat" if last["total"] > first["total"] else ("laskivat" if last["total"] < first["total"]
-                                                                       else "pysyivät ennallaan")
-            text.append(f"Pisteet {verb} ensimmäisestä arvioinnista "
-                        f"({format_number(first['total'], language=language)}) viimeisimpään "
-                        f"({format_number(last['total'], language=language)}).")
+            trend = "up" if last["total"] > first["total"] else ("down" if last["total"] < first["total"] else "same")
+            text.append(_t(f"fidelity.trend_{trend}", language, first=format_number(first["total"], language=language),
+                           last=format_number(last["total"], language=language)))
     if not fid.weakest.empty:
         items = ", ".join(f"{fidelity_item_label(r['name'], language).lower()} ({format_number(r['score'], language=language)})"
                           for _, r in fid.weakest.iterrows())
-        text.append(f"Heikoimmat kohdat viimeisimmässä arvioinnissa (pisteet 1–5): {items}.")
+        text.append(_t("fidelity.weakest", language, items=items))
     inc = rev[~rev["complete"]]
     if len(inc):
         days = ", ".join(format_date(d.date(), language=language) for d in inc["review_date"])
-        text.append(f"Keskeneräisiä arviointeja ({days}) ei ole pisteytetty, koska osa kohdista puuttuu.")
+        text.append(_t("fidelity.incomplete", language, dates=days))
     return " ".join(text)
 
 
 def employment_methods(res, *, language: str = "fi") -> str:
     """How the figures were computed (methods paragraph)."""
-    fu = (f"enintään {format_number(res.followup_days, language=language)} päivää aloituksesta"
-          if res.followup_days else "aloituksesta seurannan loppuun")
-    cut = f" (aineiston katkaisupäivä {format_date(res.cutoff, language=language)})" if res.cutoff else ""
-    text = (f"Seuranta kestää {fu}{cut} tai asiakkaan oman seurannan päättymiseen. Työllistyneeksi lasketaan "
-            "asiakas, jonka avoimien työmarkkinoiden työ (tai yritystoiminta) alkoi aloituspäivänä tai sen "
-            "jälkeen seurannan aikana; ennen aloitusta alkanut työ ei ole toimintamallin tulos, vaikka se "
-            "jatkuisi aloituksen jälkeen. Päällekkäiset jaksot lasketaan kerran. Osuuksien luottamusvälit ovat "
-            "Wilsonin välejä. Aika ensimmäiseen työhön on arvioitu Kaplan–Meier-menetelmällä: valmennuksessa "
-            "yhä olevat ja seurannasta poistuneet ovat sensuroituja havaintoja seurannan päättyessä, joten "
-            "heitä ei lasketa työllistymättömiksi. Keskiarvojen välit ovat t-jakaumaan perustuvia.")
+    fu = (_t("methods.followup_days", language, days=format_number(res.followup_days, language=language))
+          if res.followup_days else _t("methods.followup_open", language))
+    if res.cutoff:
+        fu += " " + _t("methods.cutoff", language, date=format_date(res.cutoff, language=language))
+    text = _t("methods.text", language, followup=fu)
     if res.has_comparison:
-        text += (" Vertailuryhmän kanssa riskisuhteen väli on Katzin log-väli, osuuksien erotuksen väli Newcomben "
-                 "hybridi-score-väli ja vaarasuhde Coxin mallista (Efronin sidokset).")
-    text += " Alle viiden henkilön solut on peitetty."
+        text += " " + _t("methods.comparison", language)
+    text += " " + _t("methods.small_cells", language)
     return text
 
 
 def employment_limitations(res, *, language: str = "fi") -> str:
     """Limitations paragraph."""
-    text = ("Työssäoloviikot ja ansiot riippuvat seurannan pituudesta, joka vaihtelee aloituspäivän mukaan; "
-            "ne kuvaavat kertymää seurannan aikana, eivät vuotuista tasoa.")
-    if res.has_comparison:
-        text += (" Vertailuryhmä ei ole satunnaistettu: ryhmien erot lähtötilanteessa (esim. diagnoosit, aiempi "
-                 "työhistoria) voivat selittää osan erosta.")
-    else:
-        text += (" Ilman vertailuryhmää työllistymistä ei voi pitää toimintamallin vaikutuksena: osa asiakkaista "
-                 "olisi työllistynyt muutenkin.")
+    text = _t("limitations.followup", language)
+    text += " " + _t(f"limitations.{'comparison' if res.has_comparison else 'no_comparison'}", language)
     return text
