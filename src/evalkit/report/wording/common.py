@@ -134,8 +134,8 @@ def _direction(e: Estimate, null: float | None) -> Direction:
 def value_with_unit(x: float | None, unit: str, *, language: str = "fi") -> str:
     """``'4,2 pistettä'``, ``'34 päivää'``; units that format themselves (%, €) unchanged."""
     value = format_value(x, unit, language=language)
-    suffix = label(f"wording.unit_suffix.{unit}", language)
-    return value if suffix == unit or _missing(x) else f"{value} {suffix}"
+    suffix = lookup(f"wording.unit_suffix.{unit}", language)  # not label(): English "days" is its own key
+    return value if suffix is None or _missing(x) else f"{value} {suffix}"
 
 
 def estimate_text(e: Estimate, *, language: str = "fi", with_unit_label: bool = True,

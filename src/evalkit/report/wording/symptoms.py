@@ -4,17 +4,29 @@ Evidence rules (``wording.common``): the change within the intervention group is
 before/after change (*observed*, never the model's effect); only the ANCOVA against the
 comparison group may speak of a difference attributable to the design; an interval crossing
 zero is "muutosta ei voitu osoittaa". Rates are descriptive levels with numerator and
-denominator.
+denominator. The sentences are templates in the catalogues (``phrases.symptoms.*`` in
+``locales/<language>/symptoms.yaml``), so ``language`` selects them.
 """
 
 from __future__ import annotations
 
 from ..fmt import format_number
+from ..i18n import label, lookup
 from .common import change_claim, level_claim
 
 __all__ = ["symptoms_limitations", "symptoms_methods", "symptoms_narrative"]
 
-_NAMES = {"PHQ-9": "Masennusoireet (PHQ-9)", "GAD-7": "Ahdistusoireet (GAD-7)"}
+_PREFIX = {"PHQ-9": "phq9", "GAD-7": "gad7"}
+
+
+def _t(key: str, language: str, **fmt) -> str:
+    """A phrase of the symptoms wording (``phrases.symptoms.<key>``) in the report language."""
+    return label(f"phrases.symptoms.{key}", language, **fmt)
+
+
+def _name(inst: str, language: str) -> str:
+    """``'Masennusoireet (PHQ-9)'``; an instrument the catalogue does not know by its own name."""
+    return lookup(f"phrases.symptoms.names.{_PREFIX.get(inst, inst.lower())}", language) or inst
 
 
 def _get(res, indicator: str, group: str):
@@ -31,32 +43,28 @@ def symptoms_narrative(res, *, language: str = "fi") -> str:
     out = []
     comp = _get(res, "completeness", g)
     if comp is not None:
-        out.append(level_claim(comp, subject="Niiden aloittaneiden osuus, joilla on parilliset pisteet "
-                               "(ensimmäinen ja viimeinen mittaus),", language=language).sentence)
+        out.append(level_claim(comp, subject=_t("completeness_subject", language), language=language).sentence)
     for inst in res.instruments:
-        p = {"PHQ-9": "phq9", "GAD-7": "gad7"}.get(inst, inst.lower())
+        p = _PREFIX.get(inst, inst.lower())
         e = _get(res, f"{p}_mean_change", g)
         if e is not None:
-            out.append(change_claim(e, subject=f"{_NAMES.get(inst, inst)} hoidon aikana", up="lisääntyivät",
-                                    down="lievittyivät", language=language).sentence)
-    for ind, subject in (("recovery_rate", "Toipuneiden osuus (NHS Talking Therapies -määritelmä)"),
-                         ("reliable_improvement_rate", "Luotettavasti kohentuneiden osuus"),
-                         ("reliable_recovery_rate", "Luotettavasti toipuneiden osuus"),
-                         ("reliable_deterioration_rate", "Luotettavasti heikentyneiden osuus")):
+            out.append(change_claim(e, subject=_t("change_subject", language, name=_name(inst, language)),
+                                    up=_t("verbs.change_up", language), down=_t("verbs.change_down", language),
+                                    language=language).sentence)
+    for ind in ("recovery_rate", "reliable_improvement_rate", "reliable_recovery_rate", "reliable_deterioration_rate"):
         e = _get(res, ind, g)
         if e is not None:
-            out.append(level_claim(e, subject=subject, language=language).sentence)
+            out.append(level_claim(e, subject=_t(f"rates.{ind}", language), language=language).sentence)
     if len(res.instruments) == 1:
-        out.append(f"Aineistossa on vain {res.instruments[0]}-mittari, joten toipuminen ja luotettava muutos "
-                   "on arvioitu pelkästään sen perusteella.")
+        out.append(_t("single_instrument", language, instrument=res.instruments[0]))
     if res.has_comparison:
         for inst in res.instruments:
-            p = {"PHQ-9": "phq9", "GAD-7": "gad7"}.get(inst, inst.lower())
+            p = _PREFIX.get(inst, inst.lower())
             e = _get(res, f"{p}_ancova_group_effect", "all")
             if e is not None:
-                out.append(change_claim(e, subject=f"{_NAMES.get(inst, inst)} seurannan lopussa (lähtötasolla "
-                                        "vakioituna)", comparison=True, up="olivat suuremmat",
-                                        down="olivat lievemmät", language=language).sentence)
+                out.append(change_claim(e, subject=_t("ancova_subject", language, name=_name(inst, language)),
+                                        comparison=True, up=_t("verbs.ancova_up", language),
+                                        down=_t("verbs.ancova_down", language), language=language).sentence)
     return " ".join(out)
 
 
@@ -64,45 +72,22 @@ def symptoms_methods(res, *, language: str = "fi") -> str:
     """How the figures were computed (methods paragraph)."""
     s = res.settings
     cas = ", ".join(f"{i} ≥ {s['caseness'][i]}" for i in res.instruments)
-    rc = ", ".join(f"{i} {s['reliable_change'][i]} pistettä" for i in res.instruments)
-    pro = ("Puuttuvia osioita ei ole suhteutettu: kysely, josta puuttuu osio, ei anna pistemäärää."
-           if s["max_missing_items"] == 0 else
-           f"Kyselyn pistemäärä on suhteutettu, kun enintään {s['max_missing_items']} osio puuttuu "
-           "(vastattujen osioiden keskiarvo × osioiden määrä, pyöristettynä); suhteutettuja pistemääriä oli "
-           f"{format_number(getattr(res, 'n_prorated', 0), language=language)}.")
-    text = (f"Pistemäärät on laskettu osioista. {pro} Hoitojakso on päättynyt, kun käyntejä on vähintään "
-            f"{s['min_sessions']}; parilliset pisteet ovat jakson ensimmäinen ja viimeinen pistemäärä "
-            f"(vähintään {s['min_scores']} pistemäärää jokaisella mittarilla). Kliininen taso: {cas}; "
-            f"luotettava muutos: {rc} (NHS Talking Therapies). Toipuminen: kliininen taso alussa ja "
-            "kaikilla mittareilla sen alapuolella lopussa; osuuden nimittäjänä ovat parilliset jaksot, "
-            "joissa oireet olivat alussa kliinisellä tasolla. Luotettava kohentuminen: lasku vähintään "
-            "luotettavan muutoksen verran jollakin mittarilla ilman luotettavaa heikentymistä millään; "
-            "nimittäjänä kaikki parilliset jaksot. Keskimuutoksen luottamusväli on parittaisen t-testin "
-            "väli ja osuuksien Wilsonin väli. Puuttuvien mittausten herkkyysanalyyseina ovat viimeisen "
-            "havainnon siirto eteenpäin (LOCF, kaikki aloittaneet) ja lineaarinen sekamalli kaikista "
-            "käyntikerroista (satunnainen vakio asiakkaittain, REML).")
+    rc = ", ".join(_t("methods.reliable_change_item", language, instrument=i, points=s["reliable_change"][i])
+                   for i in res.instruments)
+    pro = (_t("methods.prorating_none", language) if s["max_missing_items"] == 0 else
+           _t("methods.prorating", language, items=s["max_missing_items"],
+              n=format_number(getattr(res, "n_prorated", 0), language=language)))
+    text = _t("methods.text", language, prorating=pro, min_sessions=s["min_sessions"], min_scores=s["min_scores"],
+              caseness=cas, reliable_change=rc)
     if res.has_comparison:
-        text += (" Vertailuryhmään verrattu ero on kovarianssianalyysi (ANCOVA): viimeinen pistemäärä "
-                 "selitettynä ryhmällä ja lähtötason pistemäärällä.")
+        text += " " + _t("methods.comparison", language)
     if s.get("reliability"):
-        text += (" Jacobsonin–Truaxin luotettavan muutoksen indeksi käyttää reliabiliteettia "
-                 + ", ".join(f"{k} r = {format_number(v, 2, language=language)}" for k, v in s["reliability"].items())
-                 + " ja otoksen lähtötason keskihajontaa.")
+        values = ", ".join(f"{k} r = {format_number(v, 2, language=language)}" for k, v in s["reliability"].items())
+        text += " " + _t("methods.reliability", language, values=values)
     return text
 
 
 def symptoms_limitations(res, *, language: str = "fi") -> str:
     """Limitations paragraph: design, completeness and missing data."""
-    parts = []
-    if not res.has_comparison:
-        parts.append("Aineistossa ei ole vertailuryhmää, joten oireiden muutosta ei voi pitää toimintamallin "
-                     "vaikutuksena: oireet lievittyvät usein ajan myötä ja regressio kohti keskiarvoa "
-                     "korostaa muutosta, kun hoitoon hakeudutaan oireiden ollessa pahimmillaan.")
-    else:
-        parts.append("Vertailuryhmää ei ole satunnaistettu; ryhmien ero voi johtua myös eroista, joita "
-                     "lähtötason pistemäärä ei vakioi.")
-    parts.append("Pääanalyysi koskee asiakkaita, joilla on parilliset pisteet. Jos hoidon keskeyttäneiden "
-                 "oireet kehittyivät toisin, tulos voi olla harhainen; LOCF- ja sekamalliarviot näyttävät, "
-                 "kuinka paljon tulos riippuu puuttuvien mittausten käsittelystä. Sekamalli olettaa "
-                 "puuttumisen satunnaiseksi havaittujen pistemäärien ehdolla.")
-    return " ".join(parts)
+    design = _t(f"limitations.{'comparison' if res.has_comparison else 'no_comparison'}", language)
+    return f"{design} {_t('limitations.missing', language)}"
