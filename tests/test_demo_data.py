@@ -141,3 +141,31 @@ def test_runner_skips_measures_without_a_notebook(tmp_path: Path) -> None:
                      notebooks_dir=nbdir, skipped=skipped)
     assert [j.measure for j in jobs] == ["visits"]
     assert skipped == [("ips", "employment"), ("ips", "costs")]
+
+
+def test_terapiat_demo_draws_are_moment_matched_and_exactly_allocated() -> None:
+    # The demo clients carry the generating means and spreads exactly (TRUTH.yaml
+    # demo_sampling); the Monte Carlo population and the coverage studies keep plain draws.
+    import numpy as np
+
+    from evalkit.data.demo import terapiat_etulinjaan as te
+
+    rng = np.random.default_rng(1)
+    x = te._normal(rng, -8.3, 5.0, 301)
+    assert x.mean() == pytest.approx(-8.3, abs=1e-12) and x.std() == pytest.approx(5.0, abs=1e-12)
+    plain = te._plain_normal(np.random.default_rng(1), -8.3, 5.0, 301)
+    assert abs(plain.mean() + 8.3) > 1e-6                              # a plain draw is not matched
+    values = te._allocate(rng, np.array(te.SYM["sessions"]), np.array(te.SYM["sessions_p"]), 362)
+    expected = np.array(te.SYM["sessions_p"]) * 362
+    counts = np.array([(values == k).sum() for k in te.SYM["sessions"]])
+    assert counts.sum() == 362 and np.abs(counts - expected).max() < 1  # largest remainder
+    sim = te.simulate_courses(np.random.default_rng(2), te.N_STARTED, comparison=False, matched=True)
+    assert (sim["sessions"] == 1).sum() == round(te.SYM["p_dropout_after_first"] * te.N_STARTED)
+    # (the plain path's population value is pinned by tests/test_coverage.py: ANCOVA_DEMO_TRUTH)
+
+
+def test_tyottomien_outcomes_are_allocated_exactly(demo_data: Path) -> None:
+    truth = read_truth(demo_data / "demo" / "TRUTH.yaml")
+    real = truth["models"]["tyottomien_tyokyky"]["realised"]
+    n = real["clients"]
+    assert real["employed_365d"] == round(0.19 * n) and real["progressed_365d"] == round(0.68 * n)

@@ -73,9 +73,10 @@ def write_demo_data(
                   "(model, measure, indicator, group). 'value' is a property of the generating model (population "
                   "value), not of this sample, unless the estimand says 'fixed by design'; the 95 % interval of "
                   "the estimate should contain it. 'sample_value', where given, is the same statistic computed "
-                  "by the generator's own rules on this sample: the estimate must reproduce it, and a population "
-                  "value outside the interval is then a chance miss of this sample (about 1 row in 20), not an "
-                  "error of the estimator."),
+                  "by the generator's own rules on this sample: the estimate must reproduce it. The generators "
+                  "allocate outcome counts exactly and match the moments of latent draws where a plain random "
+                  "sample could land far from the population value (see each model's parameters), so for the "
+                  "default seed every interval contains its value."),
         "generator": f"evalkit {__version__} (evalkit.data.demo)",
         "seed": seed,
         "data_start": DATA_START.isoformat(),
