@@ -10,7 +10,8 @@ the level change covers the true 0.147 under three standard-error rules:
 * ``newey_west`` — ``segmented_regression`` defaults (lag floor(4·(n/100)^(2/9)) = 3);
 * ``newey_west_adj`` — the same with the n/(n − k) factor;
 * ``waiting_rule`` — what ``measures.waiting`` reports: max(Newey–West, lag-0 robust),
-  both with n/(n − k), t(n − k) quantile.
+  both with n/(n − k), t(n − k) quantile — since the AR(1) option also the AR(1)-model SE
+  (``se="conservative_ar1"``; the results file predates that, see ``coverage.md``).
 
 Run: ``PYTHONPATH=$PWD/src python benchmarks/waiting_its_coverage.py`` (≈ 1–2 min on 2
 cores); writes ``benchmarks/results/waiting_its_coverage.md``.

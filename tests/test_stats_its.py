@@ -1,10 +1,13 @@
-"""evalkit.stats.its against R: segmented regression with Newey–West errors.
+"""evalkit.stats.its against R: segmented regression with Newey–West errors, and with AR(1)
+errors by REML (``se="ar1"``, ``"conservative_ar1"``, the autocorrelation check).
 
 Reference data: ``tests/reference/data/its_counts.csv`` (72 months of visits with a
 population offset, change 2022-09, AR(1) noise) and ``its_share.csv`` (48 months of the
 share treated within the limit, change 2023-09). Expected values:
 ``tests/reference/expected/its.csv`` and ``its_counterfactual.csv`` from
-``Rscript tests/reference/its.R`` (R 4.2.2, sandwich 3.0.2).
+``Rscript tests/reference/its.R`` (R 4.2.2, sandwich 3.0.2); ``its_ar1.csv`` from
+``Rscript tests/reference/its_ar1.R`` (nlme 3.1.162: ``gls(..., correlation = corAR1(form =
+~ time), weights = varFixed(~ 1/cases), method = "REML")``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from hypothesis import strategies as st
 
 from evalkit.errors import AnalysisError
 from evalkit.stats._results import StatisticalWarning
-from evalkit.stats.its import fourier_terms, segmented_regression
+from evalkit.stats.its import ar1_gls, fourier_terms, segmented_regression
 
 from .conftest import ROOT
 
@@ -36,6 +39,10 @@ COUNTS = pd.read_csv(REF / "data" / "its_counts.csv")
 SHARE = pd.read_csv(REF / "data" / "its_share.csv")
 R_ITS = pd.read_csv(REF / "expected" / "its.csv")
 R_CF = pd.read_csv(REF / "expected" / "its_counterfactual.csv")
+R_AR1 = pd.read_csv(REF / "expected" / "its_ar1.csv")
+#: AR(1) GLS: nlme's optimiser stops at its tolerance (set to 1e-10 in its_ar1.R); the REML
+#: maximiser agrees to ~1e-8, so estimates, SEs and φ are held to 1e-6.
+ATOL_AR1 = 1e-6
 
 SPECS = {
     # spec in its.csv: (data, evalkit keyword arguments, R call)
@@ -80,6 +87,138 @@ SPECS = {
         "same weighted Gaussian fit; pmax(NeweyWest lag 2, lag 0, both adjust = TRUE); "
         "coef ± qt(0.975, 48 − 8) · se"),
 }
+
+
+#: spec in its_ar1.csv: (data, evalkit keyword arguments, R call, values pasted from R to 1e-5:
+#: φ, post estimate, post SE, one-sided p of the restricted LR test)
+SPECS_AR1 = {
+    "gls_ar1_weighted_k2": (
+        SHARE,
+        {"outcome": "share", "change": "2023-09", "family": "gaussian", "weights": "cases", "harmonics": 2},
+        "gls(share ~ time + post + time_after + sin1 + cos1 + sin2 + cos2, correlation = "
+        "corAR1(form = ~ time), weights = varFixed(~ 1/cases), method = 'REML')",
+        (0.12297, 0.10896, 0.03735, 0.23255)),
+    "gls_ar1_k1": (
+        SHARE,
+        {"outcome": "share", "change": "2023-09", "family": "gaussian", "harmonics": 1},
+        "gls(share ~ time + post + time_after + sin1 + cos1, correlation = corAR1(form = ~ time), "
+        "method = 'REML')",
+        (0.10608, 0.09987, 0.03422, 0.26328)),
+    "gls_ar1_weighted_k0_short": (
+        SHARE.iloc[:30],
+        {"outcome": "share", "change": "2022-01", "family": "gaussian", "weights": "cases", "harmonics": 0},
+        "gls(share ~ time + post + time_after, correlation = corAR1(form = ~ time), "
+        "weights = varFixed(~ 1/cases), method = 'REML'), first 30 months",
+        (0.44073, 0.10785, 0.07211, 0.01568)),
+}
+
+
+@pytest.mark.parametrize("spec", list(SPECS_AR1))
+def test_ar1_gls_matches_nlme(spec: str) -> None:
+    data, kwargs, r_call, (phi, post, post_se, p_one) = SPECS_AR1[spec]
+    res = segmented_regression(data, **kwargs, se="ar1")
+    expected = R_AR1[R_AR1["spec"] == spec].set_index("term")
+    ours = res.coefficients.set_index("term")
+    assert list(ours.index) == list(expected.index), r_call
+    # pasted from R (5 decimals), then the full CSV at 1e-6
+    assert res.ar1_phi == pytest.approx(phi, abs=1e-5), r_call
+    assert ours.loc["post", "estimate"] == pytest.approx(post, abs=1e-5), r_call
+    assert ours.loc["post", "se"] == pytest.approx(post_se, abs=1e-5), r_call
+    assert res.ar1_p_value == pytest.approx(p_one, abs=1e-5), r_call
+    # R: coef(fit), sqrt(diag(vcov(fit))), coef ± qt(0.975, n − k) · se
+    for col in ("estimate", "se", "ci_low", "ci_high"):
+        np.testing.assert_allclose(ours[col], expected[col], atol=ATOL_AR1, rtol=0, err_msg=f"{spec} {col}")
+    assert res.ar1_phi == pytest.approx(expected["phi"].iloc[0], abs=ATOL_AR1)
+    # R: 2 (logLik(gls AR(1)) − logLik(gls without correlation)); pchisq(lr, 1, lower = FALSE) / 2
+    assert res.ar1_p_value == pytest.approx(expected["p_one_sided"].iloc[0], rel=1e-5)
+    assert res.autocorrelated == (expected["p_one_sided"].iloc[0] < 0.05)
+    # the function itself: σ̂ as nlme's fit$sigma
+    X = _design(data, kwargs["change"], kwargs["harmonics"])
+    fit = ar1_gls(data["share"].to_numpy(), X, data["cases"].to_numpy() if "weights" in kwargs else None)
+    assert fit.sigma == pytest.approx(expected["sigma"].iloc[0], rel=1e-6)
+    assert fit.phi == pytest.approx(res.ar1_phi, abs=1e-12)
+    # the GLS fit is what the series shows (fitted and counterfactual use the GLS coefficients)
+    level = res.get("its_level_change")
+    assert level.estimate == pytest.approx(expected.loc["post", "estimate"], abs=ATOL_AR1)
+    assert "AR(1)" in level.method and "REML" in level.method
+    pre = res.series["post"] == 0
+    np.testing.assert_allclose(res.series.loc[pre, "fitted"], res.series.loc[pre, "counterfactual"])
+
+
+def _design(data: pd.DataFrame, change: str, harmonics: int) -> np.ndarray:
+    months = pd.PeriodIndex(data["month"], freq="M")
+    t = np.arange(len(months), dtype=float)
+    post = np.asarray(months >= pd.Period(change, "M"))
+    after = np.where(post, t - t[post][0], 0.0)
+    season, _ = fourier_terms(months.month.to_numpy(), harmonics)
+    return np.column_stack([np.ones(len(t)), t, post.astype(float), after, season])
+
+
+@pytest.mark.parametrize("spec", list(SPECS_AR1))
+def test_conservative_ar1_adds_the_ar1_model_se(spec: str) -> None:
+    """``se="conservative_ar1"``: least-squares estimates; SE the largest of Newey–West, lag 0
+    and the AR(1)-model SE of the least-squares estimator (R rows ``<spec>_wls_ar1``:
+    ``sqrt(diag(A⁻¹ X'W S W X A⁻¹))`` with S from the gls fit)."""
+    data, kwargs, _, _ = SPECS_AR1[spec]
+    res = segmented_regression(data, **kwargs, se="conservative_ar1").coefficients.set_index("term")
+    cons = segmented_regression(data, **kwargs, se="conservative").coefficients.set_index("term")
+    wls_ar1 = R_AR1[R_AR1["spec"] == f"{spec}_wls_ar1"].set_index("term")
+    np.testing.assert_allclose(res["estimate"], wls_ar1["estimate"], atol=1e-9, rtol=0)
+    np.testing.assert_allclose(res["estimate"], cons["estimate"], atol=1e-12, rtol=0)
+    np.testing.assert_allclose(res["se"], np.maximum(cons["se"], wls_ar1["se"]), rtol=1e-5)
+
+
+def test_conservative_ar1_against_both_r_references() -> None:
+    """The weighted 2-harmonic fit, lag 2: R's conservative SE (its.R) and R's AR(1)-model SE
+    (its_ar1.R); on this series the AR(1) term is the larger one for some terms, not all."""
+    kwargs = SPECS["gaussian_weighted_k2_lag2_conservative"][1]
+    got = segmented_regression(SHARE, **{**kwargs, "se": "conservative_ar1"}).coefficients.set_index("term")
+    r_cons = R_ITS[R_ITS["spec"] == "gaussian_weighted_k2_lag2_conservative"].set_index("term")["se"]
+    r_ar1 = R_AR1[R_AR1["spec"] == "gls_ar1_weighted_k2_wls_ar1"].set_index("term")["se"]
+    np.testing.assert_allclose(got["se"], np.maximum(r_cons, r_ar1), rtol=1e-5)
+    assert (r_ar1 > r_cons).any() or (r_cons > r_ar1).all()
+
+
+def test_poisson_autocorrelation_check_matches_nlme_on_the_working_response() -> None:
+    # R: gls(z ~ terms, corAR1(form = ~ time), varFixed(~ 1/mu), REML) with
+    #    z = log(mu) − log(population) + (visits − mu)/mu from the Poisson glm
+    expected = R_AR1[R_AR1["spec"] == "poisson_offset_k2_working"].iloc[0]
+    res = segmented_regression(COUNTS, **SPECS["poisson_offset_k2_lag3_conservative"][1])
+    assert res.ar1_phi == pytest.approx(0.41519, abs=1e-5)  # pasted from R
+    assert res.ar1_phi == pytest.approx(expected["phi"], abs=ATOL_AR1)
+    assert res.ar1_p_value == pytest.approx(expected["p_one_sided"], rel=1e-5)
+    assert res.autocorrelated
+    with pytest.raises(ValueError, match="family='gaussian'"):
+        segmented_regression(COUNTS, outcome="visits", change="2022-09", se="ar1")
+
+
+def ar1_share_series(rho: float, seed: int, *, binomial: bool = True) -> pd.DataFrame:
+    """48 months of a share with stationary AR(1) noise of coefficient ``rho`` (innovation
+    sd 0.03) on the probability, plus binomial sampling noise of ~175 cases a month unless
+    ``binomial=False`` (the coverage study's design; change in month 27, 2024-03)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(48)
+    post = t >= 26
+    p = 0.98 * (0.42 + 0.002 * t + post * (0.15 + 0.006 * (t - 26)))
+    e = np.zeros(48)
+    e[0] = rng.normal(0, 0.03 / np.sqrt(1 - rho**2))
+    for i in range(1, 48):
+        e[i] = rho * e[i - 1] + rng.normal(0, 0.03)
+    n = rng.poisson(175, 48)
+    share = rng.binomial(n, np.clip(p + e, 0.01, 0.99)) / n if binomial else p + e
+    return pd.DataFrame({"month": pd.period_range("2022-01", periods=48, freq="M"), "cases": n, "share": share})
+
+
+def test_autocorrelation_check_separates_strong_ar1_from_independent_months() -> None:
+    """Pure AR(1) errors with ρ = 0.7 are flagged in ~97 % of 48-month series, independent
+    ones in ~5 % (the test's level); with binomial noise on top, power drops (~60 %)."""
+    kwargs = {"outcome": "share", "change": "2024-03", "family": "gaussian", "weights": "cases"}
+    strong = [segmented_regression(ar1_share_series(0.7, s, binomial=False), **kwargs) for s in range(20)]
+    none = [segmented_regression(ar1_share_series(0.0, s), **kwargs) for s in range(20)]
+    assert sum(r.autocorrelated for r in strong) >= 17
+    assert sum(r.autocorrelated for r in none) <= 3
+    assert all(r.ar1_phi > 0.2 for r in strong if r.autocorrelated)
+    assert all(r.ar1_p_value >= 0.05 for r in strong + none if not r.autocorrelated)
 
 
 @pytest.mark.parametrize("spec", list(SPECS))

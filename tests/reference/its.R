@@ -20,22 +20,7 @@ suppressPackageStartupMessages(library(sandwich))
 ctrl <- glm.control(epsilon = 1e-14, maxit = 100)
 z <- qnorm(0.975)
 
-terms_for <- function(d, change, harmonics) {
-  d$time <- seq_len(nrow(d)) - 1
-  t0 <- which(d$month == change) - 1
-  d$post <- as.integer(d$time >= t0)
-  d$time_after <- (d$time - t0) * d$post
-  m <- as.integer(substr(d$month, 6, 7))
-  rhs <- c("time", "post", "time_after")
-  if (harmonics > 0) {
-    for (k in seq_len(harmonics)) {
-      d[[paste0("sin", k)]] <- sin(2 * pi * k * m / 12)
-      d[[paste0("cos", k)]] <- cos(2 * pi * k * m / 12)
-      rhs <- c(rhs, paste0("sin", k), paste0("cos", k))
-    }
-  }
-  list(data = d, rhs = rhs)
-}
+source("tests/reference/its_terms.R")  # terms_for(): time, post, time_after, sinK, cosK
 
 coef_rows <- function(spec, fit, V, lag) {
   b <- coef(fit)

@@ -16,10 +16,14 @@
 #                  determinable rule), glm(share ~ time + post + time_after + sin1 + cos1 +
 #                  sin2 + cos2, gaussian, weights = determinable), change 2023-04;
 #                  se = max(NeweyWest(lag = 3, prewhite = FALSE, adjust = TRUE),
-#                           NeweyWest(lag = 0, prewhite = FALSE, adjust = TRUE));
+#                           NeweyWest(lag = 0, prewhite = FALSE, adjust = TRUE),
+#                           SE of the glm estimate under the AR(1) covariance of
+#                           nlme::gls(corAR1(form = ~ time), varFixed(~ 1/determinable),
+#                           method = "REML"): A^-1 X'W S W X A^-1, A = X'WX,
+#                           S = sigma^2 W^-1/2 R(phi) W^-1/2);
 #                  interval estimate +- qt(0.975, n - k) * se
 
-suppressPackageStartupMessages({library(survival); library(sandwich)})
+suppressPackageStartupMessages({library(survival); library(sandwich); library(nlme)})
 w <- read.csv("tests/reference/data/waits.csv", na.strings = "")
 cutoff <- as.Date("2024-12-31")
 w$contact <- as.Date(w$contact_date)
@@ -73,9 +77,20 @@ fit <- glm(share ~ time + post + time_after + sin1 + cos1 + sin2 + cos2, family 
            weights = determinable, control = glm.control(epsilon = 1e-14))
 V3 <- NeweyWest(fit, lag = 3, prewhite = FALSE, adjust = TRUE)
 V0 <- NeweyWest(fit, lag = 0, prewhite = FALSE, adjust = TRUE)
+g <- gls(share ~ time + post + time_after + sin1 + cos1 + sin2 + cos2, data = m,
+         correlation = corAR1(form = ~ time), weights = varFixed(~ 1 / determinable), method = "REML",
+         control = glsControl(tolerance = 1e-10, msTol = 1e-10, maxIter = 200, msMaxIter = 500))
+phi <- unname(coef(g$modelStruct$corStruct, unconstrained = FALSE))
+X <- model.matrix(fit)
+wt <- m$determinable
+A_inv <- solve(t(X) %*% (wt * X))
+S <- g$sigma^2 * phi^abs(outer(m$time, m$time, "-"))
+Xs <- sqrt(wt) * X
+Var1 <- A_inv %*% t(Xs) %*% S %*% Xs %*% A_inv
+dimnames(Var1) <- list(colnames(X), colnames(X))
 df <- nrow(m) - length(coef(fit))
 for (term in c("post", "time_after")) {
-  se <- max(sqrt(V3[term, term]), sqrt(V0[term, term]))
+  se <- max(sqrt(V3[term, term]), sqrt(V0[term, term]), sqrt(Var1[term, term]))
   b <- coef(fit)[[term]]
   name <- if (term == "post") "its_level_change" else "its_slope_change"
   add(name, "all", b, b - qt(0.975, df) * se, b + qt(0.975, df) * se, nrow(m))
@@ -83,5 +98,5 @@ for (term in c("post", "time_after")) {
 write.csv(do.call(rbind, rows), "tests/reference/expected/waiting.csv", row.names = FALSE)
 write.csv(m[, c("month", "determinable", "within", "share")], "tests/reference/expected/waiting_monthly.csv",
           row.names = FALSE)
-cat(sprintf("wrote waiting.csv, waiting_monthly.csv; R %s, survival %s, sandwich %s\n", getRversion(),
-            packageVersion("survival"), packageVersion("sandwich")))
+cat(sprintf("wrote waiting.csv, waiting_monthly.csv; R %s, survival %s, sandwich %s, nlme %s; AR(1) phi %.6f\n",
+            getRversion(), packageVersion("survival"), packageVersion("sandwich"), packageVersion("nlme"), phi))

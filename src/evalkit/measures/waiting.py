@@ -320,28 +320,34 @@ def _its(series: pd.DataFrame, change: pd.Timestamp, limit: int, sites: Sequence
          hac_lags: int | None, level: float) -> tuple[ItsResult, list[Estimate]]:
     """Segmented regression of the monthly share with a conservative standard error.
 
-    The standard error of each change is the larger of the Newey–West and the
+    The standard error of each change is the largest of the Newey–West and the
     heteroskedasticity-robust (lag 0) standard error, both with the n/(n − k) factor, and
-    the interval uses the t distribution with n − k degrees of freedom
-    (``segmented_regression(se="conservative")``). Newey–West alone shrinks the interval
-    whenever the residuals happen to be negatively autocorrelated; on 48 months of binomial
-    shares without autocorrelation its 95 % interval covered the true level change in only
-    about 85 % of simulated series, this rule in about 94–96 % (``benchmarks/coverage_study.py``,
-    ``benchmarks/waiting_its_coverage.py``).
+    the standard error of the weighted least-squares estimate under the AR(1) error model
+    that REML fits to the same series; the interval uses the t distribution with n − k
+    degrees of freedom (``segmented_regression(se="conservative_ar1")``). Newey–West alone
+    shrinks the interval whenever the residuals happen to be negatively autocorrelated (about
+    85 % coverage on 48 months of independent binomial shares); the Newey–West / lag-0 rule
+    covers about 95 % there but only about 87–88 % when the monthly share carries AR(1)
+    noise (ρ = 0.5); the AR(1) term lifts that to 92.6 % (and 96.8 % on independent months)
+    — still short of 95 %, so the report says so when the series is autocorrelated
+    (``ItsResult.autocorrelated``; ``benchmarks/coverage_study.py``,
+    ``benchmarks/results/coverage.md``).
     """
     fit = segmented_regression(series, outcome="share", change=change.to_period("M"), month="month",
                                family="gaussian", weights="determinable", harmonics=harmonics, level=level,
-                               hac_lags=hac_lags, se="conservative")
+                               hac_lags=hac_lags, se="conservative_ar1")
     df = fit.n_months - len(fit.coefficients)
     where = ", ".join(sites) if sites else "kaikki toimipisteet"
+    phi = format(fit.ar1_phi, ".2f").replace(".", ",").replace("-", "−")
     rows = []
     for e in fit.estimates:
         rows.append(Estimate(
             e.indicator, e.estimate, "proportion_difference",  # a change in a monthly share
             f"keskeytetty aikasarja: kuukausittainen osuus hoidetuista {limit} vrk:n sisällä ({where}), "
             f"segmentoitu lineaarinen regressio painona kuukauden tapausmäärä, kausivaihtelu {harmonics} "
-            f"harmonisella termiparilla; keskivirhe suurempi Newey–West- ({fit.hac_lags} viivettä) ja "
-            f"heteroskedastisuusrobusteista keskivirheistä n/(n−k)-korjauksella, t-jakauma ({df} vapausastetta)",
+            f"harmonisella termiparilla; keskivirhe suurin Newey–West- ({fit.hac_lags} viivettä) ja "
+            f"heteroskedastisuusrobusteista keskivirheistä n/(n−k)-korjauksella sekä AR(1)-virhemallin "
+            f"mukaisesta keskivirheestä (REML, φ = {phi}), t-jakauma ({df} vapausastetta)",
             n=e.n, ci_low=e.ci_low, ci_high=e.ci_high, group="all"))
     return fit, rows
 

@@ -25,7 +25,7 @@ from typing import ClassVar, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import optimize, stats
 from statsmodels.genmod import families
 from statsmodels.genmod.generalized_linear_model import GLM
 
@@ -33,10 +33,16 @@ from ..errors import AnalysisError
 from ._results import EstimatesMixin, StatEstimate, StatisticalWarning
 from ._sandwich import hac_vcov, newey_west_default_lags
 
-__all__ = ["ItsFamily", "ItsResult", "ItsSe", "fourier_terms", "segmented_regression"]
+__all__ = ["AUTOCORRELATION_ALPHA", "Ar1Fit", "ItsFamily", "ItsResult", "ItsSe", "ar1_gls", "fourier_terms",
+           "segmented_regression"]
 
 ItsFamily = Literal["poisson", "gaussian"]
-ItsSe = Literal["newey_west", "conservative"]
+ItsSe = Literal["newey_west", "conservative", "ar1", "conservative_ar1"]
+_SE_RULES = ("newey_west", "conservative", "ar1", "conservative_ar1")
+
+#: one-sided significance level of the restricted likelihood-ratio test of positive lag-1
+#: autocorrelation (``ItsResult.autocorrelated``)
+AUTOCORRELATION_ALPHA = 0.05
 
 #: Fewer months than this on either side draws a warning (Lopez Bernal et al. 2017 discuss
 #: power; eight points a side is a common minimum in the ITS literature).
@@ -69,6 +75,13 @@ class ItsResult(EstimatesMixin):
         when given.
     family, harmonics, hac_lags, hac_adjust, se_rule
         The settings used (``hac_lags`` after applying the default rule).
+    ar1_phi, ar1_p_value
+        Residual autocorrelation check, computed for every rule: the REML estimate of the
+        lag-1 autocorrelation φ of the monthly errors (:func:`ar1_gls` on the model's
+        design; Poisson: on the working response of the final IRLS step,
+        ``η − offset + (y − μ)/μ`` with weights ``μ``) and the one-sided p-value of the
+        restricted likelihood-ratio test of φ = 0 against φ > 0 (``½·P(χ²₁ > LR)``, 1 when
+        φ̂ ≤ 0). See :attr:`autocorrelated`.
     change_month
         First month of the post-period.
     n_months, n_pre, n_post
@@ -90,6 +103,26 @@ class ItsResult(EstimatesMixin):
     n_pre: int
     n_post: int
     se_rule: ItsSe = "newey_west"
+    ar1_phi: float = float("nan")
+    ar1_p_value: float = float("nan")
+
+    @property
+    def autocorrelated(self) -> bool:
+        """Material positive lag-1 autocorrelation of the monthly errors: the restricted
+        likelihood-ratio test rejects φ = 0 in favour of φ > 0 at
+        :data:`AUTOCORRELATION_ALPHA` (5 %, one-sided).
+
+        Why this test and not the residuals' lag-1 autocorrelation, Durbin–Watson's bound
+        or Ljung–Box: the least-squares residuals of a segmented regression with a trend and
+        seasonal terms are negatively autocorrelated by construction (about −k/(n − k),
+        −0.2 on 48 months with 8 terms), so a test on raw residuals misses AR(1) noise of
+        ρ = 0.5 most of the time and flags independent series; REML takes the fitted terms
+        into account. Power is modest on 48 months: in simulations it flagged about 6 % of
+        series with independent months, about a third of the coverage study's AR(1) design
+        (ρ = 0.5 on the probability, under binomial noise of similar size) and about 97 % of
+        series with pure AR(1) errors of ρ = 0.7 (``tests/test_stats_its.py``).
+        """
+        return bool(self.ar1_p_value < AUTOCORRELATION_ALPHA)
 
 
 def fourier_terms(calendar_month: np.ndarray, harmonics: int) -> tuple[np.ndarray, list[str]]:
@@ -178,6 +211,18 @@ def segmented_regression(
         change in about 84–86 % of series, this rule in about 95 % (Gaussian shares and
         Poisson counts; ``benchmarks/results/coverage.md``). Neither rule reaches 95 % when
         the monthly errors are autocorrelated (AR(1)); see the coverage table's note.
+        ``"ar1"`` (Gaussian only): generalised least squares with AR(1) errors and the
+        weights as fixed variances, fitted by REML (:func:`ar1_gls`; nlme's
+        ``gls(corAR1, varFixed(~ 1/weights))``); estimates, fitted and counterfactual
+        series are the GLS ones; model-based standard errors, t(n − k) intervals.
+        ``"conservative_ar1"`` (Gaussian only): the (weighted) least-squares estimates of
+        ``"conservative"`` with the largest of three standard errors — Newey–West,
+        lag-0, and the standard error of the least-squares estimator under the AR(1)
+        error covariance that REML estimated,
+        ``sqrt(diag(A⁻¹ X'W^½ σ̂² R(φ̂) W^½X A⁻¹))`` with ``A = X'WX`` — and t(n − k)
+        intervals: the waiting measure's rule. On the coverage study's AR(1) design it
+        covered 92.6 % (the ``"conservative"`` rule 88.1 % on the same series, ``"ar1"``
+        90.4 %), on independent months 96.8 % (1000 replicates each).
 
     Returns
     -------
@@ -221,8 +266,12 @@ def segmented_regression(
         raise ValueError(f"family must be 'poisson' or 'gaussian', got {family!r}")
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must be between 0 and 1, got {level!r}")
-    if se not in ("newey_west", "conservative"):
-        raise ValueError(f"se must be 'newey_west' or 'conservative', got {se!r}")
+    if se not in _SE_RULES:
+        raise ValueError(f"se must be one of {', '.join(map(repr, _SE_RULES))}, got {se!r}")
+    if se in ("ar1", "conservative_ar1") and family != "gaussian":
+        raise ValueError(f"se={se!r} (AR(1) generalised least squares) is for family='gaussian'; "
+                         "a Poisson series has no AR(1) GLS here — use se='conservative' and check "
+                         "ItsResult.autocorrelated")
     if exposure is not None and family != "poisson":
         raise ValueError("exposure (an offset) is for family='poisson'; use weights for gaussian")
     if weights is not None and family != "gaussian":
@@ -314,12 +363,26 @@ def segmented_regression(
     bread_inv = (bread_inv + bread_inv.T) / 2.0
     scores = X * (w * (y - mu))[:, None]
     lags = newey_west_default_lags(n) if hac_lags is None else int(hac_lags)
-    conservative = se == "conservative"
+    conservative = se in ("conservative", "conservative_ar1")
     adjust = hac_adjust or conservative
     vcov = hac_vcov(bread_inv, scores, lags=lags, adjust=adjust)
     std = np.sqrt(np.diag(vcov))
+    # residual autocorrelation check (and the AR(1) fit of the "ar1" rules)
+    z_work = (eta - offset + (y - mu) / mu) if family == "poisson" else y
+    ar1 = ar1_gls(z_work, X, working)
+    ar1_p = _ar1_lrt_p(z_work, X, working, ar1)
     if conservative:
         std = np.maximum(std, np.sqrt(np.diag(hac_vcov(bread_inv, scores, lags=0, adjust=True))))
+    if se == "conservative_ar1":
+        xs = X * np.sqrt(working)[:, None]
+        lag_gap = np.abs(np.subtract.outer(np.arange(n), np.arange(n)))
+        meat = ar1.sigma ** 2 * (xs.T @ (ar1.phi ** lag_gap) @ xs)
+        std = np.maximum(std, np.sqrt(np.diag(bread_inv @ meat @ bread_inv)))
+    if se == "ar1":
+        beta, vcov = ar1.beta, ar1.vcov
+        std = np.sqrt(np.diag(vcov))
+        eta = mu = X @ beta
+    if se != "newey_west":
         dist = stats.t(df=n - X.shape[1])
     else:
         dist = stats.norm()
@@ -335,9 +398,18 @@ def segmented_regression(
              "segmentoitu lineaarinen regressio" + (f" (painot: {weights})" if weights else ""))
     season_text = (f"kausivaihtelu {harmonics} harmonisella termiparilla" if harmonics
                    else "ei kausitermejä")
-    if conservative:
+    dof = n - X.shape[1]
+    phi_text = format(ar1.phi, ".2f").replace(".", ",").replace("-", "−")
+    if se == "conservative":
         se_text = (f"keskivirhe suurempi Newey–West- ({lags} viivettä) ja heteroskedastisuusrobusteista "
-                   f"keskivirheistä n/(n−k)-korjauksella, t-jakauma ({n - X.shape[1]} vapausastetta)")
+                   f"keskivirheistä n/(n−k)-korjauksella, t-jakauma ({dof} vapausastetta)")
+    elif se == "conservative_ar1":
+        se_text = (f"keskivirhe suurin Newey–West- ({lags} viivettä) ja heteroskedastisuusrobusteista "
+                   f"keskivirheistä n/(n−k)-korjauksella sekä AR(1)-virhemallin mukaisesta keskivirheestä "
+                   f"(REML, φ = {phi_text}), t-jakauma ({dof} vapausastetta)")
+    elif se == "ar1":
+        se_text = (f"yleistetty pienimmän neliösumman menetelmä AR(1)-virheillä (REML, φ = {phi_text}), "
+                   f"mallipohjainen keskivirhe, t-jakauma ({dof} vapausastetta)")
     else:
         se_text = f"Newey–West-keskivirhe ({lags} viivettä{', n/(n−k)-korjaus' if hac_adjust else ''})"
     method = f"keskeytetty aikasarja: {model}; {season_text}; {se_text}"
@@ -368,6 +440,7 @@ def segmented_regression(
         vcov=pd.DataFrame(vcov, index=names, columns=names), series=table.reset_index(drop=True),
         family=family, harmonics=int(harmonics), hac_lags=lags, hac_adjust=bool(adjust),
         change_month=change_month, n_months=n, n_pre=n_pre, n_post=n_post, se_rule=se,
+        ar1_phi=ar1.phi, ar1_p_value=ar1_p,
     )
 
 
@@ -401,3 +474,107 @@ def _fail(df: pd.DataFrame, column: str, mask: np.ndarray, rule: str) -> None:
     shown = ", ".join(f"row {df.index[i]!r}: {df[column].iloc[i]!r}" for i in idx[:5])
     more = f" (and {len(idx) - 5} more)" if len(idx) > 5 else ""
     raise AnalysisError(f"series, column '{column}': {rule} — {len(idx)} row(s): {shown}{more}")
+
+
+#: grid of atanh(φ) searched before the Brent refinement (|φ| ≤ tanh(4) ≈ 0.9993)
+_AR1_Z_MAX, _AR1_Z_STEP = 4.0, 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Ar1Fit:
+    """Generalised least squares with AR(1) errors fitted by REML (:func:`ar1_gls`)."""
+
+    beta: np.ndarray
+    vcov: np.ndarray
+    phi: float
+    sigma: float
+    df_resid: int
+    #: ``−2 × restricted log-likelihood`` at φ̂ up to a constant that depends on the data only
+    deviance: float
+
+
+def ar1_gls(y: np.ndarray, X: np.ndarray, weights: np.ndarray | None = None) -> Ar1Fit:
+    """Linear model with AR(1) errors and fixed variance weights, fitted by REML.
+
+    Model: ``y = Xβ + e``, ``Var(e) = σ² D^½ R(φ) D^½`` with ``D = diag(1/weights)`` and
+    ``R(φ)_{st} = φ^|s−t|`` for consecutive, equally spaced observations — nlme's
+    ``gls(y ~ X, correlation = corAR1(form = ~ time), weights = varFixed(~ 1/weights),
+    method = "REML")``.
+
+    For a given φ the generalised least-squares fit is ordinary least squares on whitened
+    data: multiply the rows by ``√w`` and apply the Prais–Winsten transform
+    (``u₁ = e₁``, ``u_t = (e_t − φ e_{t−1}) / √(1 − φ²)``), which maps ``R(φ)`` to the
+    identity. With ``RSS(φ)`` the whitened residual sum of squares and ``X*`` the whitened
+    design, the restricted log-likelihood profiled over ``β`` and ``σ²`` is, up to a
+    constant, ``−½[(n − p) log RSS(φ) + (n − 1) log(1 − φ²) + log|X*'X*|]``
+    (Harville 1977; ``log|R(φ)| = (n − 1) log(1 − φ²)``). It is maximised over
+    ``atanh(φ)``: the maximum reached by climbing from φ = 0 on a grid of step 0.05
+    (nlme's optimiser also starts from φ = 0; the restricted likelihood of a short trending
+    series can have a second, degenerate maximum near φ = 1), refined by Brent's method
+    (scipy ``minimize_scalar``, bounded, tolerance 1e-10);
+    then ``σ̂² = RSS/(n − p)`` and ``Cov(β̂) = σ̂² (X*'X*)⁻¹`` — nlme's ``vcov(fit)``, which
+    does not carry the uncertainty of φ̂.
+
+    statsmodels' ``GLSAR`` is not used: it estimates φ by iterated Yule–Walker on the
+    residuals, not by REML, and does not reproduce nlme.
+    """
+    y = np.asarray(y, dtype=float)
+    X = np.asarray(X, dtype=float)
+    n, p = X.shape
+    sw = np.sqrt(np.ones(n) if weights is None else np.asarray(weights, dtype=float))
+    yw, Xw = y * sw, X * sw[:, None]
+
+    def whiten(a: np.ndarray, phi: float) -> np.ndarray:
+        out = a.copy()
+        out[1:] = (a[1:] - phi * a[:-1]) / np.sqrt(1.0 - phi * phi)
+        return out
+
+    def parts(phi: float):
+        ys, Xs = whiten(yw, phi), whiten(Xw, phi)
+        q, r = np.linalg.qr(Xs)
+        beta = np.linalg.solve(r, q.T @ ys)
+        rss = float(np.sum((ys - Xs @ beta) ** 2))
+        return beta, r, rss
+
+    def objective(z: float) -> float:
+        phi = float(np.tanh(z))
+        _beta, r, rss = parts(phi)
+        return ((n - p) * np.log(rss) + (n - 1) * np.log1p(-phi * phi)
+                + 2.0 * np.sum(np.log(np.abs(np.diag(r)))))
+
+    # the restricted likelihood can have a second, degenerate maximum near φ = 1 (the AR(1)
+    # process absorbing the trend); like nlme, which climbs from φ = 0, take the maximum
+    # reached by walking uphill from φ = 0 on a grid of atanh(φ), then refine it by Brent.
+    grid = np.arange(-_AR1_Z_MAX, _AR1_Z_MAX + 1e-9, _AR1_Z_STEP)
+    values = np.array([objective(z) for z in grid])
+    i = int(np.argmin(np.abs(grid)))
+    step = -1 if values[i - 1] < values[i] else 1
+    while 0 < i < len(grid) - 1 and values[i + step] < values[i]:
+        i += step
+    lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]
+    opt = optimize.minimize_scalar(objective, bounds=(lo, hi), method="bounded",
+                                   options={"xatol": 1e-10, "maxiter": 500})
+    phi = float(np.tanh(opt.x))
+    beta, r, rss = parts(phi)
+    sigma2 = rss / (n - p)
+    r_inv = np.linalg.inv(r)
+    vcov = sigma2 * (r_inv @ r_inv.T)
+    return Ar1Fit(beta=beta, vcov=(vcov + vcov.T) / 2.0, phi=phi, sigma=float(np.sqrt(sigma2)),
+                  df_resid=n - p, deviance=float(opt.fun))
+
+
+def _ar1_lrt_p(y: np.ndarray, X: np.ndarray, weights: np.ndarray, fit: Ar1Fit) -> float:
+    """One-sided restricted likelihood-ratio test of φ = 0 against φ > 0: ``½·P(χ²₁ > LR)``.
+
+    At φ = 0 the profile objective of :func:`ar1_gls` is that of weighted least squares,
+    ``(n − p) log RSS + log|X'WX|``."""
+    if fit.phi <= 0.0:
+        return 1.0
+    n, p = X.shape
+    sw = np.sqrt(weights)
+    q, r = np.linalg.qr(X * sw[:, None])
+    yw = y * sw
+    rss = float(np.sum((yw - q @ (q.T @ yw)) ** 2))
+    null = (n - p) * np.log(rss) + 2.0 * np.sum(np.log(np.abs(np.diag(r))))
+    lr = max(null - fit.deviance, 0.0)
+    return float(0.5 * stats.chi2.sf(lr, df=1))

@@ -13,6 +13,7 @@ from typing import Any
 from ...results import Estimate
 from ..fmt import format_date, format_estimate, format_number
 from ..i18n import code_label, lookup
+from .its import its_autocorrelation_sentence
 
 __all__ = ["visits_limitations", "visits_methods", "visits_narrative"]
 
@@ -119,6 +120,9 @@ def visits_narrative(result: Any, *, min_cell: int = 5, language: str = "fi") ->
         text = (f"Palvelun kuukausittaisten käyntien aikasarjassa tasomuutos {when} alkaen oli "
                 f"{format_estimate(lvl, language=language)}")
         parts.append(text + (" (muutosta ei voitu osoittaa)." if _crosses_one(lvl) else "."))
+        limitation = its_autocorrelation_sentence(getattr(result, "its", None), "visits", language=language)
+        if limitation:
+            parts.append(limitation)
     return " ".join(parts)
 
 
@@ -149,7 +153,10 @@ def visits_methods(result: Any, *, language: str = "fi") -> str:
         text += (" Palvelun kaikkien käyntien kuukausisarjasta laskettiin keskeytetty aikasarja "
                  "(segmentoitu Poisson-regressio, kausivaihtelutermit; keskivirheenä suurempi Newey–West- ja "
                  "heteroskedastisuusrobusteista keskivirheistä, koska pelkkä Newey–West-keskivirhe on lyhyissä "
-                 "sarjoissa liian pieni; Lopez Bernal ym. 2017).")
+                 "sarjoissa liian pieni; Lopez Bernal ym. 2017). Peräkkäisten kuukausien riippuvuus testattiin "
+                 "linearisoidun mallin rajoitetun uskottavuuden osamäärätestillä (AR(1)-kerroin φ > 0, "
+                 "yksisuuntainen, 5 %:n taso); lukumäärien Poisson-mallille AR(1)-korjausta ei ole "
+                 "käytettävissä, joten riippuvuus mainitaan tuloksissa rajoituksena.")
     return text
 
 

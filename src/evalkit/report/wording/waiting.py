@@ -11,6 +11,7 @@ import math
 
 from ..fmt import format_date, format_number, format_percent_value
 from .common import evidence_level
+from .its import its_autocorrelation_sentence
 
 __all__ = ["waiting_methods", "waiting_narrative"]
 
@@ -98,7 +99,8 @@ def _its_sentence(res, language: str) -> str:
                  f"{_pp(slope.ci_low, language)} – {_pp(slope.ci_high, language)}).")
     text += (" Asetelmassa ei ole vertailuryhmää, joten muutosta ei voi suoraan pitää toimintamallin "
              "vaikutuksena: samaan aikaan tapahtuneet muut muutokset voivat selittää sen.")
-    return text
+    limitation = its_autocorrelation_sentence(res.its, "waiting", language=language)
+    return f"{text} {limitation}" if limitation else text
 
 
 def waiting_methods(res, *, language: str = "fi") -> str:
@@ -113,7 +115,9 @@ def waiting_methods(res, *, language: str = "fi") -> str:
     if res.its is not None:
         text += (f" Kuukausittaisen osuuden ({res.monthly_limit} vrk) muutos muutoskohdassa on arvioitu "
                  "keskeytetyn aikasarjan segmentoidulla regressiolla (taso- ja trendimuutos, kuukauden "
-                 "tapausmäärällä painotettu). Keskivirheenä on suurempi Newey–West- ja "
-                 "heteroskedastisuusrobusteista keskivirheistä, koska pelkkä Newey–West-keskivirhe on lyhyissä "
-                 "sarjoissa liian pieni.")
+                 "tapausmäärällä painotettu). Keskivirheenä on suurin Newey–West- ja "
+                 "heteroskedastisuusrobusteista keskivirheistä sekä AR(1)-virhemallin (REML) mukaisesta "
+                 "keskivirheestä, koska pelkkä Newey–West-keskivirhe on lyhyissä sarjoissa liian pieni ja "
+                 "peräkkäisten kuukausien riippuvuus kaventaa väliä. Riippuvuus testattiin rajoitetun "
+                 "uskottavuuden osamäärätestillä (AR(1)-kerroin φ > 0, yksisuuntainen, 5 %:n taso).")
     return text
