@@ -123,6 +123,31 @@ def test_truth_recovered_by_the_pipeline(pipeline) -> None:
     assert rec.interval_rows >= 20 and len(rec.table) == len(truth["headline"]) >= 40
 
 
+@pytest.mark.e2e
+def test_seed_001_figures_are_the_pipelines_own_outputs(pipeline) -> None:
+    # Issue 4: the aggregate figures of seed 001 section 3 (118 referred, 73 agreements, 25 in
+    # open-labour-market jobs, 16 more progressing, 28 with severe mental illness, about 1.55
+    # psychiatric visits per client-month before the agreement, fidelity 108 / 125) come out
+    # of results.csv, not only out of the generator's files (tests/test_demo_data.py).
+    res = pd.read_csv(pipeline["out"] / "results.csv", dtype={"group": str})
+    ips = res[res["model"] == "ips"].set_index(["measure", "indicator", "group"])
+
+    def get(measure: str, indicator: str, group: str = "intervention") -> pd.Series:
+        return ips.loc[(measure, indicator, group)]
+
+    assert get("employment", "referred")["estimate"] == 118
+    enrolled = get("employment", "enrolled")["estimate"]
+    assert enrolled == 73 and get("visits", "clients")["n"] == 73
+    employed = get("employment", "employment_rate")["estimate"] * enrolled
+    progressed = get("employment", "progression_rate")["estimate"] * enrolled
+    assert round(employed) == 25 and employed == pytest.approx(25, abs=1e-6)
+    assert round(progressed - employed) == 16 and progressed == pytest.approx(41, abs=1e-6)
+    smi = get("employment", "employment_rate", "Vakava mielenterveyden häiriö:kyllä")
+    assert smi["n"] == 28
+    assert get("visits", "rate_pre")["estimate"] == pytest.approx(1.55, abs=0.05)
+    assert get("fidelity", "fidelity_total", "all")["estimate"] == 108
+
+
 # ------------------------------------------------------------------ the check itself can fail
 def _results(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame([dict(zip((*KEY, "estimate", "ci_low", "ci_high", "suppressed"), r, strict=True))

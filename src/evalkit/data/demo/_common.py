@@ -120,14 +120,22 @@ def simulate_visits(
     span: tuple[int, int] = (-730, 547),
     frailty_shape: float = 2.0,
     data_start: date = DATA_START,
+    calibrate_frailty: bool = False,
 ) -> pd.DataFrame:
     """Daily Poisson visits of every client over ``span`` days around the (pseudo-)index date.
 
     ``clients`` needs ``client_id``, ``group``, ``anchor`` (index date, or the referral date for
     clients who never started) and ``end`` (last observed day). Each client has a gamma
     frailty (mean 1) shared by all streams, so the expected counts stay analytic.
+    ``calibrate_frailty`` rescales the drawn frailties so that their mean is exactly 1 in each
+    group (started and not started apart): a model calibrated to a published rate (ips: 1.55
+    visits per client-month, 73 clients) then shows that rate up to Poisson noise, instead of
+    carrying the ≈ 8 % standard error of 73 gamma draws.
     """
     frailty = rng.gamma(frailty_shape, 1.0 / frailty_shape, len(clients))
+    if calibrate_frailty:
+        keys = clients["group"].astype(str) + "/" + clients["started"].astype(str)
+        frailty = frailty / pd.Series(frailty).groupby(keys.to_numpy()).transform("mean").to_numpy()
     lo_all, hi_all = span
     offsets = np.arange(lo_all, hi_all + 1)
     parts = []

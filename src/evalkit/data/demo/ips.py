@@ -209,7 +209,7 @@ def write(rng: np.random.Generator, out: Output) -> dict:
     sim = cl.assign(started=cl["index_date"].notna(),
                     anchor=[i if i is not None else r for i, r in zip(cl["index_date"], cl["referral_date"], strict=True)],
                     end=CUTOFF)
-    visits = simulate_visits(rng, sim, streams(), amplitude=amp, tau=RTM_TAU)
+    visits = simulate_visits(rng, sim, streams(), amplitude=amp, tau=RTM_TAU, calibrate_frailty=True)
     emp = employment(rng, cl)
     fid = fidelity(rng)
 
@@ -261,7 +261,8 @@ def truth(cl: pd.DataFrame, visits: pd.DataFrame, emp: pd.DataFrame, amp: float)
             "p_employed_comparison": P_EMPLOYED_COMPARISON, "p_progressed_comparison": P_PROGRESSED_COMPARISON,
             "visit_rate_pre_per_client_month": PRE_RATE, "rtm_post_pre_ratio": RTM_RATIO,
             "rtm_shape": f"rate multiplier 1 + A·exp(d/τ) for day d < 0, A = {amp:.6f}, τ = {RTM_TAU:g} days; 1 from day 0",
-            "visit_effect_rate_ratio": EFFECT, "frailty": "gamma, shape 2, mean 1, per client, shared by all visit kinds",
+            "visit_effect_rate_ratio": EFFECT, "frailty": "gamma, shape 2, per client, shared by all visit kinds; rescaled to mean exactly 1 in each "
+                         "group (calibrate_frailty)",
             "streams": stream_rows(st),
             "fidelity_reviews": {d.isoformat(): t for d, t in FIDELITY},
             "intervention_cost_per_client_eur_2024": round(per_client, 2),
