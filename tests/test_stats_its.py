@@ -12,6 +12,8 @@ share treated within the limit, change 2023-09). Expected values:
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -398,3 +400,16 @@ def test_intervals_contain_estimates(n: int, seed: int, lags: int, harmonics: in
     for e in res.estimates:
         assert e.ci_low <= e.estimate <= e.ci_high
     assert (res.coefficients["ci_low"] <= res.coefficients["estimate"]).all()
+
+
+@pytest.mark.parametrize("se", ["conservative", "conservative_ar1", "ar1"])
+def test_exact_fit_has_no_autocorrelation_check(se: str) -> None:
+    """A series the model fits exactly leaves no residual to correlate: φ̂ and its p-value are
+    nan, nothing is flagged, and no warning is raised."""
+    months = pd.period_range("2022-01", periods=36, freq="M")
+    data = pd.DataFrame({"month": months, "y": np.where(months >= pd.Period("2024-01", "M"), 6.0, 10.0)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = segmented_regression(data, outcome="y", change="2024-01", harmonics=0, family="gaussian", se=se)
+    assert np.isnan(res.ar1_phi) and np.isnan(res.ar1_p_value) and not res.autocorrelated
+    assert res.get("its_level_change").estimate == pytest.approx(-4.0)

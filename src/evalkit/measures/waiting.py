@@ -336,18 +336,15 @@ def _its(series: pd.DataFrame, change: pd.Timestamp, limit: int, sites: Sequence
     fit = segmented_regression(series, outcome="share", change=change.to_period("M"), month="month",
                                family="gaussian", weights="determinable", harmonics=harmonics, level=level,
                                hac_lags=hac_lags, se="conservative_ar1")
-    df = fit.n_months - len(fit.coefficients)
     where = ", ".join(sites) if sites else "kaikki toimipisteet"
-    phi = format(fit.ar1_phi, ".2f").replace(".", ",").replace("-", "−")
     rows = []
     for e in fit.estimates:
+        se_text = e.method.rsplit("; ", 1)[-1]  # the standard-error rule, with φ̂ and the degrees of freedom
         rows.append(Estimate(
             e.indicator, e.estimate, "proportion_difference",  # a change in a monthly share
             f"keskeytetty aikasarja: kuukausittainen osuus hoidetuista {limit} vrk:n sisällä ({where}), "
             f"segmentoitu lineaarinen regressio painona kuukauden tapausmäärä, kausivaihtelu {harmonics} "
-            f"harmonisella termiparilla; keskivirhe suurin Newey–West- ({fit.hac_lags} viivettä) ja "
-            f"heteroskedastisuusrobusteista keskivirheistä n/(n−k)-korjauksella sekä AR(1)-virhemallin "
-            f"mukaisesta keskivirheestä (REML, φ = {phi}), t-jakauma ({df} vapausastetta)",
+            f"harmonisella termiparilla; {se_text}",
             n=e.n, ci_low=e.ci_low, ci_high=e.ci_high, group="all"))
     return fit, rows
 

@@ -76,7 +76,7 @@ class ItsResult(EstimatesMixin):
     family, harmonics, hac_lags, hac_adjust, se_rule
         The settings used (``hac_lags`` after applying the default rule).
     ar1_phi, ar1_p_value
-        Residual autocorrelation check, computed for every rule: the REML estimate of the
+        (``nan`` when the model fits the series exactly.) Residual autocorrelation check, computed for every rule: the REML estimate of the
         lag-1 autocorrelation φ of the monthly errors (:func:`ar1_gls` on the model's
         design; Poisson: on the working response of the final IRLS step,
         ``η − offset + (y − μ)/μ`` with weights ``μ``) and the one-sided p-value of the
@@ -373,7 +373,7 @@ def segmented_regression(
     ar1_p = _ar1_lrt_p(z_work, X, working, ar1)
     if conservative:
         std = np.maximum(std, np.sqrt(np.diag(hac_vcov(bread_inv, scores, lags=0, adjust=True))))
-    if se == "conservative_ar1":
+    if se == "conservative_ar1" and np.isfinite(ar1.phi):
         xs = X * np.sqrt(working)[:, None]
         lag_gap = np.abs(np.subtract.outer(np.arange(n), np.arange(n)))
         meat = ar1.sigma ** 2 * (xs.T @ (ar1.phi ** lag_gap) @ xs)
@@ -387,7 +387,8 @@ def segmented_regression(
     else:
         dist = stats.norm()
     z = float(dist.ppf(0.5 + level / 2.0))
-    zstat = beta / std
+    with np.errstate(divide="ignore", invalid="ignore"):  # an exact fit under se="ar1": se 0
+        zstat = beta / std
     coefficients = pd.DataFrame({"term": names, "estimate": beta, "se": std, "z": zstat,
                                  "p_value": 2.0 * dist.sf(np.abs(zstat)),
                                  "ci_low": beta - z * std, "ci_high": beta + z * std})
@@ -399,7 +400,7 @@ def segmented_regression(
     season_text = (f"kausivaihtelu {harmonics} harmonisella termiparilla" if harmonics
                    else "ei kausitermejä")
     dof = n - X.shape[1]
-    phi_text = format(ar1.phi, ".2f").replace(".", ",").replace("-", "−")
+    phi_text = "–" if not np.isfinite(ar1.phi) else format(ar1.phi, ".2f").replace(".", ",").replace("-", "−")
     if se == "conservative":
         se_text = (f"keskivirhe suurempi Newey–West- ({lags} viivettä) ja heteroskedastisuusrobusteista "
                    f"keskivirheistä n/(n−k)-korjauksella, t-jakauma ({dof} vapausastetta)")
@@ -545,6 +546,10 @@ def ar1_gls(y: np.ndarray, X: np.ndarray, weights: np.ndarray | None = None) -> 
     # the restricted likelihood can have a second, degenerate maximum near φ = 1 (the AR(1)
     # process absorbing the trend); like nlme, which climbs from φ = 0, take the maximum
     # reached by walking uphill from φ = 0 on a grid of atanh(φ), then refine it by Brent.
+    beta0, r0, rss0 = parts(0.0)
+    if rss0 <= 1e-24 * float(np.sum(yw**2)):  # an exact fit: no residual to correlate
+        return Ar1Fit(beta=beta0, vcov=np.zeros((p, p)), phi=float("nan"), sigma=0.0, df_resid=n - p,
+                      deviance=float("nan"))
     grid = np.arange(-_AR1_Z_MAX, _AR1_Z_MAX + 1e-9, _AR1_Z_STEP)
     values = np.array([objective(z) for z in grid])
     i = int(np.argmin(np.abs(grid)))
@@ -568,6 +573,8 @@ def _ar1_lrt_p(y: np.ndarray, X: np.ndarray, weights: np.ndarray, fit: Ar1Fit) -
 
     At φ = 0 the profile objective of :func:`ar1_gls` is that of weighted least squares,
     ``(n − p) log RSS + log|X'WX|``."""
+    if not np.isfinite(fit.phi):
+        return float("nan")
     if fit.phi <= 0.0:
         return 1.0
     n, p = X.shape
