@@ -115,3 +115,22 @@ def test_summary_never_claims_more_than_the_section(a: float, b: float, c: float
     for lang in ("fi", "sv", "en"):
         text = change_claim(e, subject="X", comparison=False, language=lang).sentence
         assert causal_phrases(text, language=lang) == [], text
+
+
+def test_a_measure_note_is_finnish_text_and_worded_again_in_the_report_language() -> None:
+    """A costs note stays the Finnish string it was (results, tests, notebooks read it as
+    text); the narrative writes it again from its key and fields in the report language."""
+    from evalkit.report.wording.costs import _note_text, costs_note
+
+    note = costs_note("missing_effect", groups={"intervention": 69, "comparison": 30}, handling="zero")
+    assert note == "Tulosmuuttuja puuttui 99 asiakkaalta (toimintamalli 69, vertailuryhmä 30); heidät laskettiin " \
+                   "tulokseksi 'ei saavutettu'."
+    assert _note_text(note, "fi") == note
+    assert _note_text(note, "sv").startswith("Resultatvariabeln saknades för 99 klienter (verksamhetsmodellen 69, ")
+    assert _note_text(note, "en") == ("The outcome was missing for 99 clients (operating model 69, comparison "
+                                      "group 30); they were counted as 'outcome not reached'.")
+    one_group = costs_note("missing_effect", groups={"intervention": 0, "comparison": 3}, handling="exclude")
+    assert "(comparison group 3); they were left out" in _note_text(one_group, "en")
+    table = costs_note("no_effects_table", outcome="employed", table="employment")
+    assert _note_text(table, "en").startswith("The employment table of the outcome (employed) was not given")
+    assert _note_text("Vapaa teksti.", "sv") == "Vapaa teksti."  # a plain note as it is

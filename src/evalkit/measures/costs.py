@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError, DataError, DataProblem
+from ..report.wording.costs import costs_note, outcome_label
 from ..results import Estimate, MeasureResult
 from ..stats.bootstrap import (
     bootstrap_cost_effect,
@@ -769,10 +770,8 @@ def costs(
         effect_frame, counts = _effect_frame(effects, f, missing_effect=missing_effect)
         missing_info = {"handling": missing_effect, **counts}
         if any(counts.values()):
-            how = ("laskettiin tulokseksi 'ei saavutettu'" if missing_effect == "zero"
-                   else "jätettiin kustannusvaikuttavuusanalyysin ulkopuolelle")
-            notes.append(f"Tulosmuuttuja puuttui {sum(counts.values())} asiakkaalta "
-                         f"({', '.join(f'{_GROUP_FI[g]} {n}' for g, n in counts.items() if n)}); heidät {how}.")
+            notes.append(costs_note("missing_effect", groups=dict(counts),
+                                    handling="zero" if missing_effect == "zero" else "exclude"))
         ei = effect_frame[effect_frame["group"] == "intervention"]
         if len(ei):
             cpo = _cost_per_outcome(ei["intervention_cost"].to_numpy(float), ei["effect"].to_numpy(float),
@@ -780,7 +779,7 @@ def costs(
             if cpo is not None:
                 est.append(cpo)
             else:
-                notes.append("Kustannusta tulosta kohden ei voitu laskea: yksikään asiakas ei saavuttanut tulosta.")
+                notes.append(costs_note("no_outcome_reached"))
 
     delta_effect = None
     if len(groups) == 2 and effect_frame is not None:
@@ -845,9 +844,6 @@ def costs(
                        missing_effect=missing_info, settings=settings, notes=tuple(notes))
 
 
-_GROUP_FI = {"intervention": "toimintamalli", "comparison": "vertailuryhmä"}
-
-
 def est_get(rows: Sequence[Estimate], indicator: str, group: str) -> Estimate:
     for e in rows:
         if e.indicator == indicator and e.group == group:
@@ -888,13 +884,10 @@ def costs_for_model(data: Any, params: Any) -> CostsResult:
     if effects is None:
         from dataclasses import replace
 
-        res = replace(res, notes=(*res.notes, f"Tulosmuuttujan ({outcome}) taulua {needs} ei ole annettu, joten "
-                                              "kustannusvaikuttavuutta ei arvioitu."))
+        res = replace(res, notes=(*res.notes, costs_note("no_effects_table", outcome=outcome, table=needs)))
     return res
 
 
 def _outcome_words(outcome: str) -> str:
     """The outcome as the report words it (``employed`` → ``työllistyminen avoimille työmarkkinoille``)."""
-    from ..report.wording.costs import outcome_label
-
     return outcome_label(outcome)[0]

@@ -37,6 +37,8 @@ __all__ = [
     "NULL_BY_UNIT",
     "Claim",
     "Evidence",
+    "Note",
+    "analysed_clients",
     "causal_phrases",
     "change_claim",
     "claim_for_summary",
@@ -97,6 +99,29 @@ class Claim:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class Note(str):
+    """A measure's note for the report (``result.notes``): the string is the Finnish text, as
+    before; ``key`` and ``fields`` let the measure's wording write it again in the report
+    language (e.g. :func:`evalkit.report.wording.costs.costs_note`)."""
+
+    key: str
+    fields: dict[str, Any]
+
+    def __new__(cls, text: str, key: str = "", fields: dict[str, Any] | None = None) -> Note:
+        note = super().__new__(cls, text)
+        note.key, note.fields = key, dict(fields or {})
+        return note
+
+
+def analysed_clients(n_int: Estimate, n_cmp: Estimate | None, *, language: str = "fi") -> str:
+    """``'Analyysissa oli 73 toimintamallin asiakasta ja 150 vertailuryhmän asiakasta.'``
+    (``n_cmp`` None: the intervention group alone)."""
+    if n_cmp is None:
+        return label("phrases.analysed.clients", language, n=format_number(n_int.n, language=language))
+    return label("phrases.analysed.clients_comparison", language, n=format_number(n_int.n, language=language),
+                 comparison=format_number(n_cmp.n, language=language))
 
 
 def _missing(x: float | None) -> bool:

@@ -6,6 +6,10 @@ interval of ΔE crosses zero (then the net benefit and the probability of cost-e
 speak instead); dominance is stated in words; without a comparison group the costs are
 described and the change in service costs is *observed*, never the model's effect; λ is
 always marked as a parameter (Finland has no official threshold).
+
+The sentences are templates in the catalogues (``phrases.costs.*`` in
+``locales/<language>/costs.yaml``), so ``language`` selects them; the measure's notes
+(:class:`Note`) are worded again in the report language.
 """
 
 from __future__ import annotations
@@ -15,27 +19,49 @@ from typing import Any
 
 from ...results import Estimate
 from ..fmt import format_estimate, format_money, format_number, format_percent_value
+from ..i18n import label, lookup
+from .common import Note, analysed_clients
 
-__all__ = ["costs_limitations", "costs_methods", "costs_narrative", "outcome_label"]
+__all__ = ["costs_limitations", "costs_methods", "costs_narrative", "costs_note", "outcome_label"]
 
-_OUTCOMES = {
-    "employed": ("työllistyminen avoimille työmarkkinoille", "työllistynyttä asiakasta"),
-    "progressed": ("työllistyminen tai muu eteneminen (opiskelu, vapaaehtoistyö, työkokeilu)",
-                   "edennyttä asiakasta"),
-    "recovery": ("toipuminen (NHS Talking Therapies)", "toipunutta asiakasta"),
-    "reliable_improvement": ("luotettava paraneminen", "luotettavasti parantunutta asiakasta"),
-    "reliable_recovery": ("luotettava toipuminen (NHS Talking Therapies)", "luotettavasti toipunutta asiakasta"),
-    "reliable_deterioration": ("luotettava heikkeneminen", "luotettavasti heikentynyttä asiakasta"),
-    "phq9_change": ("PHQ-9-pistemäärän muutos", "PHQ-9-pistettä"),
-    "gad7_change": ("GAD-7-pistemäärän muutos", "GAD-7-pistettä"),
-}
 _BINARY = {"employed", "progressed", "recovery", "reliable_improvement", "reliable_recovery",
            "reliable_deterioration"}
 
 
-def outcome_label(outcome: str | None) -> tuple[str, str]:
-    """(what the outcome is, the unit "per …" in the partitive) in Finnish."""
-    return _OUTCOMES.get(outcome or "", (outcome or "tulos", "tulosta"))
+def _t(key: str, language: str, **fmt) -> str:
+    """A phrase of the costs wording (``phrases.costs.<key>``) in the report language."""
+    return label(f"phrases.costs.{key}", language, **fmt)
+
+
+def outcome_label(outcome: str | None, language: str = "fi") -> tuple[str, str]:
+    """(what the outcome is, the unit "per …": ``yhtä {per} kohden``) in the report language;
+    an outcome the catalogue does not know is named by its id."""
+    what = lookup(f"phrases.costs.outcomes.{outcome}.what", language) if outcome else None
+    if what is None:
+        return outcome or _t("outcome_default.what", language), _t("outcome_default.per", language)
+    return what, _t(f"outcomes.{outcome}.per", language)
+
+
+def costs_note(key: str, language: str = "fi", **fields: Any) -> Note:
+    """A note of the costs measure for the report (``phrases.costs.notes.<key>``): Finnish when
+    the measure writes it, worded again in the report language by :func:`costs_narrative`.
+
+    ``missing_effect`` takes ``groups`` ({group: clients}) and ``handling`` (``zero`` / ``exclude``);
+    ``no_effects_table`` takes ``outcome`` and ``table``; ``no_outcome_reached`` nothing."""
+    shown = dict(fields)
+    if key == "missing_effect":
+        groups = {g: n for g, n in fields["groups"].items() if n}
+        shown = {"n": sum(fields["groups"].values()),
+                 "groups": ", ".join(f"{_t(f'notes.groups.{g}', language)} {n}" for g, n in groups.items()),
+                 "how": _t(f"notes.missing_effect_how.{fields['handling']}", language)}
+    return Note(_t(f"notes.{key}", language, **shown), key=key, fields=fields)
+
+
+def _note_text(note: str, language: str) -> str:
+    """A measure's note in the report language (a plain string as it is)."""
+    if isinstance(note, Note) and note.key:
+        return costs_note(note.key, language, **note.fields)
+    return str(note)
 
 
 def _get(result: Any, indicator: str, group: str = "all") -> Estimate | None:
@@ -62,13 +88,20 @@ def _effect_text(e: Estimate, outcome: str | None, language: str) -> str:
     if outcome in _BINARY:
         def pp(x: float) -> str:
             return format_number(100 * x, 1, language=language)
-        return (f"{pp(e.estimate)} prosenttiyksikköä (95 % LV {pp(e.ci_low)}–{pp(e.ci_high)})"
-                if not _ci_missing(e) else f"{pp(e.estimate)} prosenttiyksikköä")
+        return (_t("ce.effect_pp", language, value=pp(e.estimate)) if _ci_missing(e) else
+                _t("ce.effect_pp_ci", language, value=pp(e.estimate), low=pp(e.ci_low), high=pp(e.ci_high)))
     return format_estimate(e, language=language)
 
 
 def _money(x: float, language: str) -> str:
     return format_money(x, language=language)
+
+
+def _money_ci(lo: float, hi: float | None, language: str) -> str:
+    """``' (95 % LV 504 €–3 223 €)'``; an interval without an upper bound says so."""
+    if hi is None or math.isnan(hi):
+        return " " + _t("money_ci_open", language, low=_money(lo, language))
+    return " " + _t("money_ci", language, low=_money(lo, language), high=_money(hi, language))
 
 
 def costs_narrative(result: Any, *, min_cell: int = 5, language: str = "fi") -> str:
@@ -80,64 +113,41 @@ def costs_narrative(result: Any, *, min_cell: int = 5, language: str = "fi") -> 
     n_int = _get(result, "clients", "intervention")
     n_cmp = _get(result, "clients", "comparison")
     if _small(n_int, min_cell):
-        return (f"Toimintamallin asiakkaita oli analyysissa alle {min_cell}, joten kustannuksia ei "
-                "raportoida tietosuojan vuoksi.")
+        return _t("too_few", language, min_cell=min_cell)
     compare = result.has_comparison and not _small(n_cmp, min_cell)
-    who = f"Analyysissa oli {format_number(n_int.n)} toimintamallin asiakasta"
-    if compare:
-        who += f" ja {format_number(n_cmp.n)} vertailuryhmän asiakasta"
     plo, phi = s["post_window"]
-    parts.append(f"{who}. Kustannukset ovat vuoden {s['cost_year']} euroina asiakasta kohden; palvelujen "
-                 f"käytön kustannukset on laskettu aloitusta edeltäneeltä vuodelta ja seurantajaksolta "
-                 f"(päivät {plo}–{phi} aloituksesta).")
+    parts.append(analysed_clients(n_int, n_cmp if compare else None, language=language))
+    parts.append(_t("cost_basis", language, year=s["cost_year"], start=plo, end=phi))
 
     ic = _get(result, "intervention_cost_per_client", "intervention")
     if ic is not None:
         fixed = not _ci_missing(ic) and ic.ci_low == ic.ci_high
         text = format_estimate(ic, language=language, with_interval=not fixed)
-        parts.append(f"Toimintamallin oma kustannus oli {text} asiakasta kohden"
-                     + (" (sama kaikille asiakkaille: kokonaiskustannus jaettuna asiakkaille)." if fixed else "."))
+        parts.append(_t("own_cost_fixed" if fixed else "own_cost", language, stats=text))
     off = _get(result, "cost_offset", "intervention")
     if off is not None:
         pre = _get(result, "service_cost_pre", "intervention")
         post = _get(result, "service_cost_post", "intervention")
-        verb = "väheni" if off.estimate < 0 else "kasvoi"
-        if _crosses(off):
-            parts.append(f"Toimintamallin asiakkaiden palvelujen käytön kustannus ei muuttunut osoitettavasti "
-                         f"({_money(pre.estimate, language)} ennen, {_money(post.estimate, language)} jälkeen; "
-                         f"muutos {format_estimate(off, language=language)}).")
-        else:
-            parts.append(f"Toimintamallin asiakkaiden palvelujen käytön kustannus {verb} "
-                         f"{_money(pre.estimate, language)}:sta {_money(post.estimate, language)}:oon "
-                         f"(muutos {format_estimate(off, language=language)}).")
+        key = "offset_not_demonstrated" if _crosses(off) else ("offset_down" if off.estimate < 0 else "offset_up")
+        parts.append(_t(key, language, pre=_money(pre.estimate, language), post=_money(post.estimate, language),
+                        change=format_estimate(off, language=language)))
         if not compare:
-            parts.append("Muutos on havaittu ilman vertailuryhmää, joten sitä ei voi pitää toimintamallin "
-                         "vaikutuksena: osa muutoksesta olisi voinut tapahtua ilman toimintamalliakin "
-                         "(esimerkiksi regressio kohti keskiarvoa).")
+            parts.append(_t("offset_no_comparison", language))
     diff = _get(result, "cost_offset_difference")
     if compare and diff is not None:
         if _crosses(diff):
-            parts.append("Palvelukustannusten muutos ei eronnut osoitettavasti vertailuryhmän muutoksesta "
-                         f"(erotus {format_estimate(diff, language=language)}).")
+            key = "offset_difference_not_demonstrated"
         else:
-            word = "enemmän" if diff.estimate < 0 else "vähemmän"
-            parts.append(f"Vertailuryhmään verrattuna palvelukustannukset vähenivät {word} "
-                         f"(muutosten erotus {format_estimate(diff, language=language)}); tämä on arvio "
-                         "toimintamallin vaikutuksesta palvelukustannuksiin sillä oletuksella, että ryhmien "
-                         "kustannukset olisivat ilman toimintamallia muuttuneet samoin.")
+            key = "offset_difference_more" if diff.estimate < 0 else "offset_difference_less"
+        parts.append(_t(key, language, stats=format_estimate(diff, language=language)))
     net = _get(result, "net_cost_per_client", "intervention")
     if net is not None and not compare:
-        parts.append(f"Nettokustannus (toimintamallin kustannus + palvelukustannusten muutos) oli "
-                     f"{format_estimate(net, language=language)} asiakasta kohden.")
+        parts.append(_t("net_cost", language, stats=format_estimate(net, language=language)))
     cpo = _get(result, "cost_per_outcome", "intervention")
-    what, per = outcome_label(result.outcome)
+    what, per = outcome_label(result.outcome, language)
     if cpo is not None:
-        ci = (f" (95 % LV {_money(cpo.ci_low, language)}–{_money(cpo.ci_high, language)})"
-              if cpo.ci_high is not None and not math.isnan(cpo.ci_high) else
-              f" (95 % LV alkaen {_money(cpo.ci_low, language)}; yläraja ei rajattu)")
-        parts.append(f"Toimintamallin kustannus yhtä {per} kohden "
-                     f"(tulos: {what}) oli {_money(cpo.estimate, language)}{ci}; luku ei vähennä tulosta, "
-                     "joka olisi saavutettu ilman toimintamallia.")
+        parts.append(_t("cost_per_outcome", language, per=per, what=what, value=_money(cpo.estimate, language),
+                        ci=_money_ci(cpo.ci_low, cpo.ci_high, language)))
 
     ce = result.ce
     if compare and ce is not None:
@@ -145,19 +155,18 @@ def costs_narrative(result: Any, *, min_cell: int = 5, language: str = "fi") -> 
     elif compare:
         dc = _get(result, "incremental_cost")
         if dc is not None:
-            parts.append(f"Kokonaiskustannusten erotus vertailuryhmään (toimintamallin kustannus + "
-                         f"palvelukustannukset seurantajaksolla) oli {format_estimate(dc, language=language)} "
-                         "asiakasta kohden. Tulosmuuttujaa ei ollut käytettävissä, joten "
-                         "kustannusvaikuttavuutta ei arvioitu.")
+            parts.append(_t("no_outcome", language, stats=format_estimate(dc, language=language)))
     budget = _get(result, "budget_impact")
     if budget is not None:
         net_b = _get(result, "budget_impact_net")
-        parts.append(f"Budjettivaikutus {format_number(s['budget_clients_per_year'])} asiakkaalla vuodessa: "
-                     f"toimintamallin kustannus {format_estimate(budget, language=language)}"
-                     + (f", nettovaikutus {format_estimate(net_b, language=language)}" if net_b is not None else "")
-                     + " vuodessa.")
+        fmt = {"clients": format_number(s["budget_clients_per_year"], language=language),
+               "stats": format_estimate(budget, language=language)}
+        if net_b is not None:
+            parts.append(_t("budget_net", language, net=format_estimate(net_b, language=language), **fmt))
+        else:
+            parts.append(_t("budget", language, **fmt))
     for note in result.notes:
-        parts.append(note)
+        parts.append(_note_text(note, language))
     return " ".join(parts)
 
 
@@ -167,85 +176,49 @@ def _ce_text(result: Any, *, what: str, per: str, language: str) -> str:
     icer, inmb = result.get("icer"), result.get("inmb")
     p = result.get("prob_cost_effective")
     evpi = result.get("evpi_per_person")
-    lam = _money(result.settings["wtp"], language)
-    out = [f"Vertailuryhmään verrattuna lisäkustannus asiakasta kohden (ΔC; toimintamallin kustannus ja "
-           f"palvelujen käyttö seurantajaksolla) oli {format_estimate(dc, language=language)} ja lisävaikutus "
-           f"(ΔE; {what}) {_effect_text(de, result.outcome, language)}."]
+    out = [_t("ce.increments", language, cost=format_estimate(dc, language=language), what=what,
+              effect=_effect_text(de, result.outcome, language))]
     if _crosses(de):
-        out.append("Vaikutuksen ero ei poikennut osoitettavasti nollasta, joten lisäkustannusta tulosta kohden "
-                   "(ICER) ei raportoida lukuna: se olisi harhaanjohtava, kun ΔE:n luottamusväli ulottuu "
-                   "nollan molemmin puolin.")
-    elif ce.dominance == "dominant":
-        out.append("Toimintamalli oli pistearvion mukaan sekä edullisempi että vaikuttavampi kuin vertailu "
-                   "(dominoiva), joten lisäkustannussuhdetta ei tarvita.")
-    elif ce.dominance == "dominated":
-        out.append("Toimintamalli oli pistearvion mukaan sekä kalliimpi että vähemmän vaikuttava kuin vertailu "
-                   "(dominoitu).")
+        out.append(_t("ce.effect_not_demonstrated", language))
+    elif ce.dominance in ("dominant", "dominated"):
+        out.append(_t(f"ce.{ce.dominance}", language))
     else:
-        icer_ci = ("" if _ci_missing(icer) else
-                   f" (95 % LV {_money(icer.ci_low, language)}–{_money(icer.ci_high, language)})")
-        kind = ("lisäkustannus yhtä lisätulosta kohden" if ce.dominance == "more_costly_more_effective"
-                else "säästö yhtä menetettyä tulosta kohden")
-        out.append(f"Näistä laskettu {kind} (ICER = ΔC / ΔE) oli {_money(icer.estimate, language)}{icer_ci} "
-                   f"yhtä {per} kohden.")
+        icer_ci = "" if _ci_missing(icer) else _money_ci(icer.ci_low, icer.ci_high, language)
+        kind = _t(f"ce.icer_kind.{'cost_per_gain' if ce.dominance == 'more_costly_more_effective' else 'saving_per_loss'}",
+                  language)
+        out.append(_t("ce.icer", language, kind=kind, value=_money(icer.estimate, language), ci=icer_ci, per=per))
     q = ce.quadrants
-    out.append(f"Bootstrap-otoksista {format_percent_value(q['ne'], language=language)} osui "
-               f"kustannusvaikuttavuustason koilliskvadranttiin (kalliimpi ja vaikuttavampi), "
-               f"{format_percent_value(q['se'], language=language)} kaakkoon (edullisempi ja vaikuttavampi), "
-               f"{format_percent_value(q['nw'], language=language)} luoteeseen (kalliimpi ja vähemmän vaikuttava) "
-               f"ja {format_percent_value(q['sw'], language=language)} lounaaseen.")
-    inmb_word = ("ei poikennut osoitettavasti nollasta" if _crosses(inmb)
-                 else ("oli positiivinen" if inmb.estimate > 0 else "oli negatiivinen"))
-    out.append(f"Maksuhalukkuudella {lam} tulosta kohden (parametri; Suomessa ei ole virallista kynnysarvoa) "
-               f"nettohyöty asiakasta kohden (INMB = λ·ΔE − ΔC) {inmb_word}: "
-               f"{format_estimate(inmb, language=language)}. Toimintamalli oli kustannusvaikuttava "
-               f"{format_percent_value(p.estimate, language=language)}:ssa bootstrap-otoksista; täydellisen "
-               f"tiedon odotusarvo oli {_money(evpi.estimate, language)} asiakasta kohden.")
-    words = result.dominance_text
-    if words and not _crosses(dc) and not _crosses(de):
-        out.append(f"Sekä kustannusten että vaikutusten ero oli tilastollisesti osoitettavissa: {words}.")
+    out.append(_t("ce.quadrants", language, **{k: format_percent_value(q[k], language=language)
+                                               for k in ("ne", "se", "nw", "sw")}))
+    inmb_word = _t("ce.inmb_word." + ("not_demonstrated" if _crosses(inmb)
+                                      else ("positive" if inmb.estimate > 0 else "negative")), language)
+    out.append(_t("ce.inmb", language, wtp=_money(result.settings["wtp"], language), word=inmb_word,
+                  stats=format_estimate(inmb, language=language),
+                  probability=format_percent_value(p.estimate, language=language),
+                  evpi=_money(evpi.estimate, language)))
+    if ce.dominance in ("dominant", "dominated") and not _crosses(dc) and not _crosses(de):
+        out.append(_t("ce.both_demonstrated", language, words=_t(f"ce.dominance_words.{ce.dominance}", language)))
     return " ".join(out)
 
 
 def costs_methods(result: Any, *, language: str = "fi") -> str:
     """Methods paragraph."""
     s = result.settings
-    disc = (f"Seurantajakson kustannukset ensimmäisen vuoden jälkeen on diskontattu "
-            f"{format_number(100 * s['discount_rate'], 1, language=language)} %:n vuosikorolla."
-            if s["discounted"] else "Seuranta-aika on enintään vuosi, joten kustannuksia ei diskontattu.")
-    text = (f"Palvelujen käytön kustannukset on laskettu käynneistä ja yksikkökustannuksista: kullekin "
-            f"käynnille on valittu tarkin täsmäävä yksikkökustannus (palvelu, ammattiryhmä ja yhteystapa; "
-            f"tyhjä kenttä tarkoittaa mitä tahansa), ja kaikki kustannukset on muunnettu vuoden "
-            f"{s['cost_year']} hintatasoon hintaindeksillä. Toimintamallin kustannukset on jaettu "
-            f"analysoiduille asiakkaille (kokonaiskustannus), laskettu asiakasta kohden tai istuntojen määrän "
-            f"mukaan. {disc} Luottamusvälit ovat bootstrap-persentiilivälejä "
-            f"({format_number(s['bootstrap_reps'])} otosta, kiinteä siemenluku).")
+    disc = (_t("methods.discounted", language, rate=format_number(100 * s["discount_rate"], 1, language=language))
+            if s["discounted"] else _t("methods.not_discounted", language))
+    text = _t("methods.text", language, year=s["cost_year"], discounting=disc,
+              reps=format_number(s["bootstrap_reps"], language=language))
     if result.ce is not None:
-        what, _ = outcome_label(result.outcome)
-        text += (f" Kustannusvaikuttavuudessa asiakkaan kustannus on toimintamallin kustannus + palvelujen "
-                 f"käytön kustannus seurantajaksolla ja vaikutus {what}. Kustannus ja vaikutus on "
-                 "poimittu bootstrap-otoksiin pareittain saman asiakkaan tiedoista ryhmän sisällä "
-                 "(Briggs ym. 1997); lisäkustannus (ΔC), lisävaikutus (ΔE), ICER, nettohyöty (INMB), "
-                 "hyväksyttävyyskäyrä (CEAC) ja täydellisen tiedon odotusarvo (EVPI) on laskettu R:n "
-                 "BCEA-paketin kaavoilla. ICERin luottamusväli on laskettu kulmajärjestyksellä, eikä sitä "
-                 "anneta, jos ΔE:n otokset ovat nollan molemmin puolin.")
+        what, _ = outcome_label(result.outcome, language)
+        text += " " + _t("methods.ce", language, what=what)
         if result.missing_effect.get("handling") == "zero":
-            text += (" Asiakkaat, joilta tulosmuuttuja puuttui (esimerkiksi hoito jäi kesken), on laskettu "
-                     "tulokseksi 'ei saavutettu', jotta kaikkien aloittaneiden kustannukset ovat mukana.")
-    text += (f" Herkkyysanalyysissa yksikkökustannuksia ja toimintamallin kustannusta vaihdeltiin "
-             f"±{format_number(100 * s['sensitivity_spread'], language=language)} %, diskonttokorkoa 0–5 % "
-             "ja maksuhalukkuutta puolesta kaksinkertaiseen.")
+            text += " " + _t("methods.missing_zero", language)
+    text += " " + _t("methods.sensitivity", language,
+                     spread=format_number(100 * s["sensitivity_spread"], language=language))
     return text
 
 
 def costs_limitations(result: Any, *, language: str = "fi") -> str:
     """Limitations paragraph."""
-    parts = ["Yksikkökustannukset ovat keskimääräisiä kustannuksia; ne eivät kuvaa lisäkäynnin todellista "
-             "rajakustannusta. Tuottavuusvaikutukset (esimerkiksi työtulot ja etuudet) eivät sisälly laskelmaan."]
-    if not result.has_comparison:
-        parts.append("Ilman vertailuryhmää kustannusten muutosta ei voi pitää toimintamallin vaikutuksena, eikä "
-                     "lisäkustannusta tulosta kohden voi laskea.")
-    else:
-        parts.append("Vertailuryhmä ei ole satunnaistettu, joten ryhmien erot voivat johtua myös asiakkaiden "
-                     "eroista.")
-    return " ".join(parts)
+    design = "comparison" if result.has_comparison else "no_comparison"
+    return f"{_t('limitations.unit_costs', language)} {_t(f'limitations.{design}', language)}"
