@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +76,63 @@ def test_a_notebook_column_is_headed_by_its_catalogue_word(monkeypatch) -> None:
     col = ctx.column("clients", "persons", count=True)
     assert (col.key, col.label, col.unit, col.count) == ("clients", "en:notebook.visits.columns.clients:{}", "persons", True)
     assert ctx.column("x", label_key="table.x", days=7).label == "en:notebook.visits.table.x:{'days': 7}"
+
+
+# ------------------------------------------------ the wording modules' keys (report/wording/*.py)
+WORDING = Path(__file__).resolve().parents[1] / "src" / "evalkit" / "report" / "wording"
+
+
+def _key_forms(node: ast.AST) -> list[str]:
+    """The strings a key expression can take: ``f"limitations.{'a' if c else 'b'}"`` →
+    ``limitations.a``, ``limitations.b``; a part the code computes becomes ``*``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _key_forms(node.body) + _key_forms(node.orelse)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [a + b for a in _key_forms(node.left) for b in _key_forms(node.right)]
+    if isinstance(node, ast.JoinedStr):
+        out = [""]
+        for v in node.values:
+            forms = [v.value] if isinstance(v, ast.Constant) else (_key_forms(v.value) or ["*"])
+            out = [o + f for o in out for f in forms]
+        return out
+    return ["*"]
+
+
+def wording_keys() -> dict[str, list[str]]:
+    """Module → the catalogue keys its ``label()``, ``lookup()`` and ``_t()`` calls name (``_t``
+    adds the module's own prefix, read from its definition)."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(WORDING.glob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        prefix = next((_key_forms(n.value.args[0])[0].split("*")[0]  # def _t(key, …): return label(f"phrases.x.{key}", …)
+                       for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name == "_t"
+                       for n in ast.walk(f) if isinstance(n, ast.Return) and isinstance(n.value, ast.Call)), None)
+        keys = []
+        for n in ast.walk(tree):
+            if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.args):
+                continue
+            if n.func.id in ("label", "lookup") and not (isinstance(n.args[0], ast.JoinedStr) and prefix
+                                                        and _key_forms(n.args[0])[0].startswith(prefix + "*")):
+                keys += _key_forms(n.args[0])
+            elif n.func.id == "_t" and prefix:
+                keys += [prefix + k for k in _key_forms(n.args[0])]
+        found[path.stem] = keys
+    return found
+
+
+def test_every_key_the_wording_names_is_in_the_catalogues() -> None:
+    """A sentence key mistyped in ``report/wording/*.py`` would fall back to the key itself
+    (``'followup'``) in every language; each key the code can form exists in Finnish, and so
+    (test above) in Swedish and English. A part the code computes (``*``) must match some key."""
+    fi = _flat(catalogue("fi"))
+    keys = wording_keys()
+    assert len(keys["employment"]) > 30 and len(keys["costs"]) > 40  # the scan sees the modules' calls
+    missing = {}
+    for module, names in keys.items():
+        for k in names:
+            pattern = re.compile(re.escape(k).replace(r"\*", r"[^.]+") + r"$")
+            if not any(pattern.match(f) for f in fi):
+                missing.setdefault(module, []).append(k)
+    assert missing == {}
