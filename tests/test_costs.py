@@ -319,3 +319,19 @@ def test_figures_draw_and_hide_small_groups() -> None:
     assert figures.ceac_chart(res.ce.curve, wtp=1000.0) is not None
     fig = figures.tornado_chart(res.tornado)
     assert len(fig.axes[0].patches) == len(res.tornado)
+
+
+def test_a_cost_equal_for_every_client_is_fixed() -> None:
+    """A total cost divided equally over the clients does not vary between bootstrap samples:
+    the estimate says so (the report then prints no interval), and the draws are still taken
+    so the later bootstrap estimates are those of the same seed."""
+    no_sessions = {**COMMON, "intervention_costs": ICOSTS[ICOSTS["basis"] != "per_session"]}
+    res = costs(VISITS, CLIENTS, seed=1, budget_clients_per_year=40, **no_sessions)
+    per = res.get("intervention_cost_per_client", "intervention")
+    assert per.fixed and per.ci_low == per.ci_high == per.estimate == pytest.approx(1000 * 125 / 110 / 2 + 100)
+    assert "ei otantavaihtelua" in per.method and "bootstrap" not in per.method
+    assert res.get("budget_impact").fixed
+    assert not res.get("service_cost_post", "intervention").fixed
+    varying = costs(VISITS, CLIENTS, seed=1, **COMMON)              # session fees differ between A and B
+    assert not varying.get("intervention_cost_per_client", "intervention").fixed
+    assert varying.get("service_cost_post", "intervention") == res.get("service_cost_post", "intervention")

@@ -174,3 +174,32 @@ def test_a_difference_of_shares_is_shown_in_percentage_points(language: str, val
     e = Estimate("its_level_change", 0.116, "proportion_difference", "ITS", n=48, ci_low=0.077, ci_high=0.155)
     assert format_value(e.estimate, e.unit, language=language) == value
     assert format_interval(e, language=language, with_label=False) == interval
+
+
+@pytest.mark.parametrize(("language", "words"), [("fi", "kiinteä, ei otantavaihtelua"),
+                                                 ("sv", "fast, ingen urvalsvariation"),
+                                                 ("en", "fixed, no sampling variation")])
+def test_a_fixed_value_shows_no_interval(language: str, words: str, tmp_path) -> None:
+    """Seen in the report: 'Toimintamallin kustannus asiakasta kohden | 5 140 € | 5 140 €–5 140 €' for a
+    cost divided equally over the clients. A Kaplan–Meier median of whole days with the real
+    interval 7–7 keeps it: the equal ends alone do not mean the value has no sampling variation."""
+    from evalkit.report.assemble import ModelRun, _estimates_table
+    from evalkit.report.fmt import format_estimate, format_interval
+    from evalkit.report.section import Section, load_section
+
+    cost = Estimate("intervention_cost_per_client", 5140.21, "eur", "kokonaiskustannus / asiakkaat", n=73,
+                    ci_low=5140.21, ci_high=5140.21, group="intervention", fixed=True)
+    median = Estimate("median_days", 7.0, "days", "Kaplan–Meier", n=14229, ci_low=7.0, ci_high=7.0)
+    assert format_interval(cost, language=language) == words
+    assert format_estimate(cost, language=language).endswith(f" ({words})")
+    assert format_interval(median, language=language, with_label=False) == "7–7"
+    table = _estimates_table([cost, median], language, "K")
+    assert [r[3] for r in table.rows] == [words, "7–7"]
+    saved = Section(model="m", measure="costs", title="Kustannukset").add_estimates(
+        [cost], headline=["intervention_cost_per_client"]).save(tmp_path)
+    section = load_section(saved)                                    # the report reads the sections back
+    assert section.estimates == [cost]
+    summary = _summary_table([ModelRun(model="m", dir=tmp_path, meta={"name": "M"}, sections=[section])], language, 5)
+    assert summary.rows[0][2] == words and "–" not in summary.rows[0][2]
+    with pytest.raises(ValueError, match="fixed value's interval"):
+        cost.with_(ci_low=5000.0)

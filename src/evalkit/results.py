@@ -84,6 +84,11 @@ class Estimate:
 
     ``n`` is the number of units the estimate rests on (for a proportion: its denominator);
     ``numerator`` is kept for proportions so the report can show ``25 / 73``.
+    ``fixed``: the value is the same in every sample (e.g. a cost charged equally to every
+    client), so its interval, if given, is the value itself; the report prints the value and
+    says it has no sampling variation instead of an interval like ``5 140 €–5 140 €``. (A
+    degenerate interval alone does not mean that: a Kaplan–Meier median of whole days can
+    have the interval 7–7.) Not a results.csv column; the method text says it.
     """
 
     indicator: str
@@ -96,8 +101,12 @@ class Estimate:
     group: str = "all"
     numerator: int | None = None
     suppressed: bool = False
+    fixed: bool = False
 
     def __post_init__(self) -> None:
+        if self.fixed and not all(c is None or c == self.estimate for c in (self.ci_low, self.ci_high)):
+            raise ValueError(f"{self.indicator}: a fixed value's interval must be the value itself "
+                             f"({self.ci_low}–{self.ci_high} around {self.estimate})")
         if self.unit not in UNITS:
             raise ValueError(f"unknown unit '{self.unit}' (allowed: {', '.join(UNITS)})")
         if not self.indicator.replace("_", "").isalnum() or self.indicator != self.indicator.lower():

@@ -628,7 +628,10 @@ class CostsResult(MeasureResult):
 
 def _boot_estimate(indicator: str, values: np.ndarray, *, group: str, rng, reps: int, level: float,
                    what: str) -> Estimate:
-    b = bootstrap_mean(values, seed=rng, reps=reps, level=level)
+    b = bootstrap_mean(values, seed=rng, reps=reps, level=level)  # drawn even when fixed: later draws stay the same
+    if len(values) and np.all(values == values[0]):  # e.g. a total cost divided equally: every draw is the value
+        return Estimate(indicator, b.estimate, "eur", f"{what}; sama kaikille asiakkaille, ei otantavaihtelua",
+                        n=b.n, ci_low=b.estimate, ci_high=b.estimate, group=group, fixed=True)
     return Estimate(indicator, b.estimate, "eur", f"{what}; {b.method}", n=b.n, ci_low=b.ci_low,
                     ci_high=b.ci_high, group=group)
 
@@ -824,7 +827,8 @@ def costs(
         gross = est_get(est, "intervention_cost_per_client", "intervention")
         est.append(Estimate("budget_impact", gross.estimate * n_b, "eur",
                             f"toimintamallin kustannus asiakasta kohden × {n_b} asiakasta vuodessa",
-                            n=gross.n, ci_low=gross.ci_low * n_b, ci_high=gross.ci_high * n_b, group="all"))
+                            n=gross.n, ci_low=gross.ci_low * n_b, ci_high=gross.ci_high * n_b, group="all",
+                            fixed=gross.fixed))
         net = (est_get(est, "incremental_cost", "all") if len(groups) == 2
                else est_get(est, "net_cost_per_client", "intervention"))
         est.append(Estimate("budget_impact_net", net.estimate * n_b, "eur",

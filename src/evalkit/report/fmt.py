@@ -15,6 +15,8 @@ from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from .i18n import label
+
 __all__ = [
     "LOCALES",
     "format_date",
@@ -134,7 +136,12 @@ def format_value(x: float | None, unit: str, *, language: str = "fi") -> str:
 
 def format_interval(e, *, language: str = "fi", with_label: bool = True) -> str:
     """``'95 % LV 24–45 %'`` for an Estimate with an interval, else ``''``
-    (``with_label=False``: ``'24–45 %'``, for a column headed "95 %:n luottamusväli")."""
+    (``with_label=False``: ``'24–45 %'``, for a column headed "95 %:n luottamusväli").
+
+    A ``fixed`` Estimate (the same value in every sample) has no interval to show:
+    ``'kiinteä, ei otantavaihtelua'`` instead of ``'5 140 €–5 140 €'``."""
+    if getattr(e, "fixed", False):
+        return label("report.no_sampling_variation", language)
     if _missing(e.ci_low) or _missing(e.ci_high):
         return ""
     lo = format_value(e.ci_low, e.unit, language=language)

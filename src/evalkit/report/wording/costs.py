@@ -121,9 +121,8 @@ def costs_narrative(result: Any, *, min_cell: int = 5, language: str = "fi") -> 
 
     ic = _get(result, "intervention_cost_per_client", "intervention")
     if ic is not None:
-        fixed = not _ci_missing(ic) and ic.ci_low == ic.ci_high
-        text = format_estimate(ic, language=language, with_interval=not fixed)
-        parts.append(_t("own_cost_fixed" if fixed else "own_cost", language, stats=text))
+        text = format_estimate(ic, language=language, with_interval=not ic.fixed)
+        parts.append(_t("own_cost_fixed" if ic.fixed else "own_cost", language, stats=text))
     off = _get(result, "cost_offset", "intervention")
     if off is not None:
         pre = _get(result, "service_cost_pre", "intervention")
