@@ -179,3 +179,31 @@ def test_hoitotakuu_demo_truth_inside_interval(demo_data) -> None:
         assert e.ci_low <= true <= e.ci_high, (ind, true, e)
     for year in ("2022", "2023", "2024", "2025"):
         assert res.get("median_days", f"year:{year}").estimate is not None
+
+
+def test_suppressed_share_is_marked_suppressed_in_the_report_table(tmp_path) -> None:
+    """Seen in the report: a share hidden because fewer than 5 waited longer than 90 days was
+    '–' in the waiting-times table, which reads as missing; the report's other tables write
+    'suojattu' (and the section ends with the suppression footnote)."""
+    from evalkit.report.assemble import ModelRun, Para, Table, build_document
+    from evalkit.report.section import Column, Section
+
+    years = {"2022": [3] * 18 + [100] * 2, "2023": [5] * 10 + [95] * 10, "2024": [5] * 15 + [95] * 15}
+    waits = pd.DataFrame([(f"{y}-02-01", d) for y, days in years.items() for d in days],
+                         columns=["contact_date", "days"]).assign(service="s")
+    waits["event_date"] = (pd.to_datetime(waits["contact_date"]) + pd.to_timedelta(waits["days"], unit="D")).astype(str)
+    r = waiting_times(waits, cutoff="2024-12-31", extra_limits_days=[90], min_cell=5)
+    hidden = {y: r.get("share_within_90_days", f"year:{y}").suppressed for y in years}
+    assert hidden == {"2022": True, "2023": True, "2024": False}    # 2 over 90 days; 2023 secondary
+    cols = [Column("period", "Jakso"), Column("cases", "Yhteydenottoja", "cases", count=True),
+            Column("median_days", "Mediaani", "days"), Column("share_within_90_days", "90 vrk", "proportion")]
+    sec = Section(model="m", measure="waiting", title="Odotusajat").table(r.display_table(), cols, title="Odotusajat")
+    doc = build_document([ModelRun(model="m", dir=tmp_path, meta={"name": "M"}, sections=[sec])])
+    table = next(e for e in doc.elements if isinstance(e, Table) and e.caption == "Odotusajat")
+    assert {row[0]: row[3] for row in table.rows} == {"2022": "suojattu", "2023": "suojattu", "2024": "50\xa0%",
+                                                      "kaikki": "61\xa0%"}
+    notes = [e.text for e in doc.elements if isinstance(e, Para) and e.style == "note"]
+    assert any("merkitty ”suojattu”" in n for n in notes)
+    t = r.table                                                          # the result table keeps numbers
+    assert t["share_within_90_days"].dtype == "float64"
+    assert t["share_within_90_days"].isna().equals(t["share_within_90_days_suppressed"])

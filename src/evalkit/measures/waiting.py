@@ -64,7 +64,8 @@ class WaitingResult(MeasureResult):
         The same as a wide table, one row per group: the ``by`` columns and ``period``
         (``kaikki`` = all), ``cases``, ``still_waiting``, ``median_days`` (+ ``_low`` /
         ``_high``), ``p90_days`` (+ …), ``share_within_limit`` (+ ``_low`` / ``_high``,
-        ``within_limit``, ``determinable``) and the same for every extra limit.
+        ``within_limit``, ``determinable``) and the same for every extra limit; per figure
+        ``<figure>_suppressed`` (its cell is hidden) and ``suppressed`` (any of the row's).
     monthly
         Monthly share within ``monthly_limit`` by site (``site`` = ``kaikki`` for all
         sites, ``its`` for the pooled ITS sites): ``month``, ``determinable``,
@@ -119,14 +120,20 @@ class WaitingResult(MeasureResult):
 
     def display_table(self, language: str = "fi") -> pd.DataFrame:
         """:attr:`table` for a report table: the ``kaikki`` (all) rows of the ``by`` columns
-        and ``period`` named in ``language`` (``groups.all`` of the catalogues)."""
+        and ``period`` named in ``language`` (``groups.all`` of the catalogues), and a
+        suppressed figure as :data:`~evalkit.report.suppress.SUPPRESSED_CELL` (the report
+        writes ``suojattu``, as in its other tables) rather than a blank that reads as ``–``,
+        missing."""
         from ..report.i18n import label
+        from ..report.suppress import SUPPRESSED_CELL
 
         out = self.table.copy()
         word = label("groups.all", language)
         for c in [*self.by, "period"]:
             if c in out.columns:
                 out[c] = out[c].where(out[c] != ALL, word)
+        for c in [*_VALUE_COLUMNS, *self.shares]:
+            out[c] = out[c].astype(object).where(~out[f"{c}_suppressed"], SUPPRESSED_CELL)
         return out
 
 
@@ -405,6 +412,10 @@ def _suppress_with_cases(rows: list[Estimate]) -> list[Estimate]:
             if e.group in hidden and not e.suppressed else e for e in rows]
 
 
+#: the per-group figures of :attr:`WaitingResult.table` besides the shares
+_VALUE_COLUMNS = ["cases", "still_waiting", "median_days", "p90_days"]
+
+
 def _wide(rows: list[Estimate], by: Sequence[str], shares: list[str], view: str) -> pd.DataFrame:
     records: dict[str, dict[str, Any]] = {}
     for e in rows:
@@ -413,6 +424,7 @@ def _wide(rows: list[Estimate], by: Sequence[str], shares: list[str], view: str)
         rec = records.setdefault(e.group, _parse_group(e.group, by, view))
         rec.setdefault("suppressed", False)
         rec["suppressed"] |= e.suppressed
+        rec[f"{e.indicator}_suppressed"] = e.suppressed
         if e.indicator in ("cases", "still_waiting"):
             rec[e.indicator] = e.estimate
         elif e.indicator in ("median_days", "p90_days"):
@@ -422,13 +434,15 @@ def _wide(rows: list[Estimate], by: Sequence[str], shares: list[str], view: str)
             rec[f"{e.indicator}_within"] = e.numerator
             rec[f"{e.indicator}_determinable"] = None if e.suppressed else e.n
     columns = [*by, "period", "cases", "still_waiting", "median_days", "median_days_low", "median_days_high",
-               "p90_days", "p90_days_low", "p90_days_high"]
+               "p90_days", "p90_days_low", "p90_days_high"]  # the _VALUE_COLUMNS and their intervals
     for s in shares:
         columns += [s, f"{s}_low", f"{s}_high", f"{s}_within", f"{s}_determinable"]
-    table = pd.DataFrame(list(records.values()), columns=[*columns, "suppressed"])
+    flags = [f"{c}_suppressed" for c in _VALUE_COLUMNS + shares]
+    table = pd.DataFrame(list(records.values()), columns=[*columns, *flags, "suppressed"])
     for c in columns[len(by) + 1:]:
         table[c] = pd.to_numeric(table[c], errors="coerce").astype("float64")
-    table["suppressed"] = table["suppressed"].astype(bool)
+    for c in [*flags, "suppressed"]:
+        table[c] = table[c].fillna(False).astype(bool)
     return table
 
 

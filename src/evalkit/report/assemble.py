@@ -29,7 +29,7 @@ from .fmt import (
 )
 from .i18n import code_label, label, lookup
 from .section import Section, load_section
-from .suppress import is_small, suppress_estimates, suppress_table, suppress_text
+from .suppress import SUPPRESSED_CELL, is_small, suppress_estimates, suppress_table, suppress_text
 from .wording.common import causal_phrases, claim_for_summary
 
 __all__ = ["Document", "assemble_report", "build_document", "combine_results", "load_model_runs", "params_sha256"]
@@ -291,7 +291,9 @@ def _table_block(block: dict[str, Any], language: str, min_cell: int) -> Table:
         cells = []
         for j, c in enumerate(cols):
             v = r[j]
-            if hidden[i][j]:
+            if v == SUPPRESSED_CELL and c.get("unit", "text") != "text":  # hidden by the measure
+                cells.append(_suppressed(language))
+            elif hidden[i][j]:
                 # a small count is "< 5"; a larger one hidden so that it cannot be worked out
                 # (secondary suppression) is "suojattu" — "< 5" would misstate it
                 small = isinstance(v, (int, float)) and is_small(v, min_cell)

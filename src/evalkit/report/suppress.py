@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ..results import Estimate
 
 __all__ = [
+    "SUPPRESSED_CELL",
     "SmallCount",
     "display_min_cell",
     "find_small_counts",
@@ -31,6 +32,12 @@ __all__ = [
     "suppress_table",
     "suppress_text",
 ]
+
+#: A cell of a report table's number column that disclosure control has hidden (a measure's
+#: table for ``Section.table`` puts it where its estimate is suppressed): the report writes
+#: ``suojattu`` there, like the cells it hides itself, and adds the suppression footnote.
+#: A blank (``None``/NaN) cell stays ``–``: no value, not a hidden one.
+SUPPRESSED_CELL = "<suppressed>"
 
 _COUNT_UNITS = {"persons", "visits", "cases"}  # counts of people, their visits or cases; "count" is for things
 
