@@ -342,6 +342,37 @@ def test_narrative_with_comparison_states_the_design_caveat() -> None:
     assert ("eroa vertailuryhmään ei voitu osoittaa" in text) == (rd.ci_low <= 0 <= rd.ci_high)
 
 
+@pytest.mark.parametrize("target", [None, (0.2, 0.3)])
+def test_published_ips_results_only_for_an_ips_model(target) -> None:
+    """Seen in the report: the unemployed clients' work-ability model (not IPS) had its
+    employment rate set beside THL's IPS evaluation and the IPS trials (49 %, 61 %, 23 %) in
+    the text, the benchmarks table and figure. Those compare only with an IPS model
+    (params employment.ips); another model keeps the plan's target, if it has one."""
+    from evalkit.report.wording import employment_narrative
+
+    published = {"thl_finland", "rct_ips", "rct_control", "rr_meta"}
+    ips_words = ("IPS", "THL", "Bond", "Frederick", "1,63")
+    other = employment_outcomes(CLIENTS, EPISODES, cutoff=CUTOFF, target=target)
+    assert not other.ips and not published & set(other.benchmarks["id"])
+    assert other.has_benchmarks == (target is not None)
+    assert set(other.benchmark_table()["kind"]) == ({"own", "target"} if target else {"own"})
+    text = employment_narrative(other, min_cell=5)
+    assert [w for w in ips_words if w in text] == []
+    assert ("Hankesuunnitelman tavoite" in text) == (target is not None)
+    ips = employment_outcomes(CLIENTS, EPISODES, cutoff=CUTOFF, target=target, ips=True)
+    assert ips.has_benchmarks and published <= set(ips.benchmarks["id"])
+    text = employment_narrative(ips, min_cell=5)
+    assert all(w in text for w in ips_words)
+
+
+@pytest.mark.parametrize(("model", "ips"), [("ips", True), ("tyottomien_tyokyky", False)])
+def test_params_say_which_model_is_ips(model: str, ips: bool) -> None:
+    from evalkit.measures.employment import options_from_params
+    from evalkit.params import load_params
+
+    assert options_from_params(load_params(ROOT / "params" / f"{model}.yaml"))["ips"] is ips
+
+
 def test_narrative_hides_small_cells() -> None:
     from evalkit.report.wording import employment_narrative
 

@@ -364,12 +364,13 @@ class EmploymentResult(MeasureResult):
         ``n_risk``, cut where fewer than ``min_cell`` remain at risk.
     benchmarks
         ``id``, ``label``, ``estimate``, ``ci_low``, ``ci_high``, ``source``, ``kind``
-        (``own`` / ``target`` / ``published``): our estimates next to the published ones.
+        (``own`` / ``target`` / ``published``): our estimates next to the plan's target and,
+        for an IPS model (``ips``), the published IPS results.
     fidelity
         :class:`evalkit.measures.fidelity.FidelityResult` or ``None``.
     groups
         Groups present (``intervention`` and possibly ``comparison``).
-    milestones, followup_days, cutoff, target
+    milestones, followup_days, cutoff, target, ips
         The settings used.
     notes
         Estimates that could not be computed and why (Finnish).
@@ -391,6 +392,7 @@ class EmploymentResult(MeasureResult):
     followup_days: int | None = None
     cutoff: date | None = None
     target: tuple[float, float] | None = None
+    ips: bool = False
     notes: tuple[str, ...] = ()
     rows_used: int = 0
     rows_excluded: dict[str, int] = field(default_factory=dict)
@@ -400,6 +402,12 @@ class EmploymentResult(MeasureResult):
     @property
     def has_comparison(self) -> bool:
         return "comparison" in self.groups
+
+    @property
+    def has_benchmarks(self) -> bool:
+        """Whether :attr:`benchmarks` holds anything to compare our rate with (the plan's
+        target, or published IPS results for an IPS model)."""
+        return bool((self.benchmarks["kind"] != "own").any()) if len(self.benchmarks) else False
 
     def benchmark_table(self, language: str = "fi") -> pd.DataFrame:
         """Employment-rate rows of :attr:`benchmarks` (ours, the target range, the published
@@ -426,7 +434,7 @@ def options_from_params(params: Any) -> dict[str, Any]:
     o = params.employment
     return {**outcome_options(params), "milestones_days": list(o.milestones_days),
             "subgroups": list(o.subgroups), "target": o.target, "score_fidelity": o.fidelity,
-            "min_cell": params.min_cell}
+            "ips": o.ips, "min_cell": params.min_cell}
 
 
 def _episode_flow(clients: pd.DataFrame, employment: pd.DataFrame, out: pd.DataFrame,
@@ -522,6 +530,7 @@ def employment_outcomes(
     subgroups: Sequence[Any] = (),
     target: tuple[float, float] | None = (0.20, 0.30),
     score_fidelity: bool = True,
+    ips: bool = False,
     level: float = 0.95,
     min_cell: int = 5,
 ) -> EmploymentResult:
@@ -543,6 +552,9 @@ def employment_outcomes(
         ``<label>:ei`` of the intervention clients.
     target
         The plan's target range for the employment rate (benchmarks table).
+    ips
+        The model is IPS: the benchmarks include the published IPS results (:data:`BENCHMARKS`).
+        Another model's clients and definitions differ, so they get no such comparison.
     level
         Confidence level.
     min_cell
@@ -623,10 +635,10 @@ def employment_outcomes(
     n_clients = len(clients)
     return EmploymentResult(
         estimates=tuple(est), outcomes=out, funnel=pd.DataFrame(funnel), curves=curves,
-        benchmarks=_benchmarks(est, target), fidelity=fid, groups=groups,
+        benchmarks=_benchmarks(est, target, ips=ips), fidelity=fid, groups=groups,
         milestones=tuple(int(d) for d in milestones_days), followup_days=followup_days,
         cutoff=pd.Timestamp(cutoff).date() if cutoff is not None else None,
-        target=tuple(target) if target is not None else None, notes=tuple(notes),
+        target=tuple(target) if target is not None else None, ips=bool(ips), notes=tuple(notes),
         rows_used=used, rows_excluded=excluded, clients_used=len(out),
         clients_excluded={"ei aloittanut (ei aloituspäivää)": n_clients - len(out)} if n_clients > len(out) else {},
     )
@@ -681,7 +693,7 @@ def localise_benchmarks(benchmarks: pd.DataFrame, language: str = "fi") -> pd.Da
     return out
 
 
-def _benchmarks(est: Sequence[Estimate], target: tuple[float, float] | None) -> pd.DataFrame:
+def _benchmarks(est: Sequence[Estimate], target: tuple[float, float] | None, *, ips: bool) -> pd.DataFrame:
     rows = []
     by = {(e.indicator, e.group): e for e in est}
     for g, label in (("intervention", "Oma arvio: työllistyneet toimintamallin asiakkaista"),
@@ -701,6 +713,8 @@ def _benchmarks(est: Sequence[Estimate], target: tuple[float, float] | None) -> 
                 continue
             value, lo, hi = (target[0] + target[1]) / 2, target[0], target[1]
             kind = "target"
+        elif not ips:
+            continue
         else:
             kind = "published"
         rows.append({"id": bid, "label": label, "estimate": value, "ci_low": lo, "ci_high": hi, "source": source,

@@ -43,3 +43,9 @@ class EmploymentOptions(Strict):
         (0.20, 0.30), description="the project plan's target range for the employment rate"
     )
     fidelity: bool = Field(True, description="score IPS fidelity reviews when the fidelity table exists")
+    ips: bool = Field(
+        False,
+        description="the model is IPS (Individual Placement and Support): only then is the employment rate "
+                    "set beside published IPS results (THL 2024, Bond et al. 2008, Frederick & VanderWeele 2019), "
+                    "which other models cannot be compared with",
+    )

@@ -108,12 +108,12 @@ def employment_narrative(res, *, min_cell: int = 5, language: str = "fi") -> str
         text.append(_t("weeks", language, weeks=format_number(w.estimate, 1, language=language)))
     if res.has_comparison:
         text += _group_sentences(s, "comparison", language, milestones=res.milestones)
-        text.append(_comparison_sentence(s, language))
+        text.append(_comparison_sentence(s, language, ips=res.ips))
     text.append(_benchmark_sentence(res, s, language))
     return " ".join(t for t in text if t)
 
 
-def _comparison_sentence(s: dict, language: str) -> str:
+def _comparison_sentence(s: dict, language: str, *, ips: bool) -> str:
     rr, rd, hr = s.get(("risk_ratio", "all")), s.get(("risk_difference", "all")), s.get(("hazard_ratio", "all"))
     if not _ok(rd):
         return _t("comparison.suppressed", language)
@@ -134,7 +134,8 @@ def _comparison_sentence(s: dict, language: str) -> str:
             out += " " + _t("comparison.hazard_not_demonstrated", language, stats=hr_text)
         else:
             out += " " + _t(f"comparison.{'faster' if hr.estimate > 1 else 'slower'}", language, stats=hr_text)
-    out += " " + _t("comparison.meta_analysis", language)
+    if ips:  # published IPS results compare only with an IPS model
+        out += " " + _t("comparison.meta_analysis", language)
     out += " " + _t("comparison.not_randomised", language)
     return out
 
@@ -157,7 +158,8 @@ def _benchmark_sentence(res, s: dict, language: str) -> str:
             rel = "above_interval_reaches" if emp.estimate > hi else "below_interval_reaches"
         out.append(_t("target", language, target=tgt, share=_pct(emp.estimate, language),
                       relation=_t(f"target_relation.{rel}", language)))
-    out.append(_t("benchmarks", language))
+    if res.ips:  # published IPS results compare only with an IPS model
+        out.append(_t("benchmarks", language))
     return " ".join(out)
 
 
