@@ -76,3 +76,14 @@ def test_the_three_measures_share_one_reading() -> None:
     days = client_outcomes(clients, jobs, cutoff=date(2024, 12, 31))["days_to_first_job"].tolist()
     assert days == [14, 7]
     assert score_questionnaires(_questionnaires(text))["date"].dt.day.tolist() == [3, 10]
+
+
+def test_fidelity_review_dates_day_first() -> None:
+    # the fidelity reviews, too, were read with pandas' own guess: '05.01.2024' was 1 May
+    from evalkit.measures.fidelity import fidelity_reviews
+
+    rows = [{"review_date": d, "item": k, "score": 4} for d in ("05.01.2024", "2024-06-03") for k in range(1, 26)]
+    reviews = fidelity_reviews(pd.DataFrame(rows)).reviews
+    assert reviews["review_date"].tolist() == [pd.Timestamp("2024-01-05"), pd.Timestamp("2024-06-03")]
+    with pytest.raises(AnalysisError, match=r"column 'review_date' \(row 2\): '01/05/2024'"):
+        fidelity_reviews(pd.DataFrame([{"review_date": "01/05/2024", "item": 1, "score": 4}]))

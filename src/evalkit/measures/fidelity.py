@@ -18,6 +18,7 @@ from ..errors import AnalysisError
 from ..report.fmt import format_date
 from ..report.i18n import label
 from ..results import Estimate, MeasureResult
+from ._dates import read_dates
 
 __all__ = ["BANDS", "FidelityResult", "IPS25_ITEMS", "fidelity_band", "fidelity_reviews"]
 
@@ -115,10 +116,10 @@ def fidelity_reviews(fidelity: pd.DataFrame, *, n_weakest: int = 5) -> FidelityR
     missing = [c for c in ("review_date", "item", "score") if c not in fidelity.columns]
     if missing:
         raise AnalysisError(f"fidelity: missing column(s) {', '.join(map(repr, missing))}")
-    date = pd.to_datetime(fidelity["review_date"], errors="coerce")
+    date, bad_date = read_dates(fidelity["review_date"], required=True)  # ISO or d.m.yyyy, never month-first
     item = pd.to_numeric(fidelity["item"], errors="coerce")
     score = pd.to_numeric(fidelity["score"], errors="coerce")
-    for name, ok in (("review_date", date.notna()),
+    for name, ok in (("review_date", ~bad_date),
                      ("item", item.between(1, N_ITEMS) & (item % 1 == 0)),
                      ("score", score.between(1, 5) | score.isna())):
         bad = ~ok.fillna(False).astype(bool)
@@ -126,7 +127,7 @@ def fidelity_reviews(fidelity: pd.DataFrame, *, n_weakest: int = 5) -> FidelityR
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise AnalysisError(f"fidelity, column '{name}' (row {i + 2}): {fidelity[name].iloc[i]!r} is not valid "
                                 f"({bad.sum()} row(s)); items are 1–{N_ITEMS}, scores 1–5")
-    frame = pd.DataFrame({"review_date": date.dt.normalize(), "item": item.astype(int), "score": score})
+    frame = pd.DataFrame({"review_date": date, "item": item.astype(int), "score": score})
     rows, estimates = [], []
     for when, g in frame.groupby("review_date", sort=True):
         scored = g.dropna(subset=["score"])

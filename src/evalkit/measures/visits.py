@@ -25,6 +25,7 @@ from ..stats._results import StatisticalWarning
 from ..stats.bootstrap import bootstrap_mean, bootstrap_mean_difference, wilcoxon_signed_rank
 from ..stats.counts import PERSON_MONTH_DAYS, CountModelResult, negbin_panel, poisson_panel
 from ..stats.its import ItsResult, segmented_regression
+from ._dates import read_dates
 
 __all__ = [
     "PERSON_MONTH_DAYS",
@@ -183,20 +184,11 @@ def effective_windows(pre: Any, post: Any, washout: int) -> tuple[tuple[int, int
 
 
 def _client_dates(frame: pd.DataFrame, column: str, problems: list[DataProblem]) -> pd.Series:
-    raw = frame[column]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        return raw.dt.normalize()
-    text = raw.astype("string").str.strip()
-    text = text.mask(text == "")
-    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
-    finnish = parsed.isna() & text.notna()
-    if finnish.any():  # Finnish Excel export: d.m.yyyy
-        parsed = parsed.where(~finnish, pd.to_datetime(text.where(finnish), errors="coerce", format="%d.%m.%Y"))
-    bad = parsed.isna() & text.notna()
+    dates, bad = read_dates(frame[column])
     for i in np.flatnonzero(bad.to_numpy())[:_SHOWN]:
         problems.append(DataProblem(file="clients", table="clients", row=int(i) + 2, column=column,
-                                    value=raw.iloc[i], rule="not a date (expected YYYY-MM-DD or d.m.yyyy)"))
-    return parsed
+                                    value=frame[column].iloc[i], rule="not a date (expected YYYY-MM-DD or d.m.yyyy)"))
+    return dates
 
 
 def _prepare_clients(clients: pd.DataFrame, *, data_cutoff: date) -> pd.DataFrame:
