@@ -170,3 +170,13 @@ def test_tyottomien_outcomes_are_allocated_exactly(demo_data: Path) -> None:
     real = truth["models"]["tyottomien_tyokyky"]["realised"]
     n = real["clients"]
     assert real["employed_365d"] == round(0.19 * n) and real["progressed_365d"] == round(0.68 * n)
+
+
+def test_any_seed_writes_hoitotakuu_even_with_an_empty_site_month(tmp_path: Path) -> None:
+    # Lestijärvi has 6 contacts a month (Poisson): some seeds draw a month without any, and
+    # the generator crashed there (IndexError) — `evalkit demo-data --seed 7` failed.
+    write_demo_data(tmp_path / "demo", seed=7, models=["hoitotakuu"])
+    waits = pd.read_csv(tmp_path / "demo/hoitotakuu/waits.csv", sep=";", encoding="cp1252", dtype=str)
+    months = pd.to_datetime(waits["contact_date"], format="%d.%m.%Y").dt.to_period("M")
+    per_site = waits.assign(month=months).groupby(["site", "month"]).size().unstack(fill_value=0)
+    assert (per_site == 0).any(axis=None)  # the case the fix is for is in this sample

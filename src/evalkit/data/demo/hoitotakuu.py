@@ -60,7 +60,7 @@ def write(rng: np.random.Generator, out: Output) -> dict:
             last = to_ord(date(y + (m == 12), m % 12 + 1, 1)) - 1
             k = int(rng.poisson(vol))
             contact = np.sort(rng.integers(first, last + 1, k))
-            within = rng.random(k) < p_within7(site, np.full(k, t), t0)[0]
+            within = rng.random(k) < p_within7(site, np.array([t]), t0)[0]  # k may be 0 at a small site
             wait = np.where(within, rng.integers(0, 8, k), 8 + rng.geometric(1 / LATE_MEAN_DAYS, k) - 1)
             long = rng.random(k) < P_LONG
             wait = np.where(long, rng.integers(60, 151, k), wait)
