@@ -11,10 +11,12 @@ reproduce it as well.
 
 There is no allowance for chance misses. A correct 95 % interval misses its population value
 in one sample of twenty, and with 24 intervals all would cover on a random sample only about
-a third of the time; the demo generators therefore remove the sampling error of the
-statistics the truth speaks of by design (exact allocation of the ips and tyottomien_tyokyky
-outcome counts, moment-matched latent draws in terapiat_etulinjaan: see their modules) rather
-than by trying seeds. When a population value falls outside and the estimate reproduces the
+a third of the time. Where the demo could sit far from the value its generator sets, the
+generators remove that sampling error by design (exact allocation of the ips and
+tyottomien_tyokyky outcome counts, moment-matched latent draws in terapiat_etulinjaan, ips
+frailties rescaled to mean 1: see their modules); the rows resting on Poisson or binomial
+event noise stay ordinary samples (docs/architecture.md gives how other seeds fare). When a
+population value falls outside and the estimate reproduces the
 sample value, the failure says so: the generator's sample is off, not the estimator.
 """
 
