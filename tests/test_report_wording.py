@@ -134,3 +134,12 @@ def test_a_measure_note_is_finnish_text_and_worded_again_in_the_report_language(
     table = costs_note("no_effects_table", outcome="employed", table="employment")
     assert _note_text(table, "en").startswith("The employment table of the outcome (employed) was not given")
     assert _note_text("Vapaa teksti.", "sv") == "Vapaa teksti."  # a plain note as it is
+
+
+def test_a_catalogue_note_reads_in_every_language() -> None:
+    from evalkit.report.wording.common import Note
+
+    note = Note.of("phrases.visits.notes.pretrend_short")
+    assert note == "Esijakson trendiä ei tarkasteltu: esijakso on alle 60 päivää."
+    assert note.text("en") == "The pre-period trend was not examined: the pre-period is shorter than 60 days."
+    assert note.text("sv").startswith("Trenden under förperioden granskades inte")

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError, DataError, DataProblem
+from ..report.wording.common import Note
 from ..results import Estimate, MeasureResult
 from ..stats._results import StatisticalWarning
 from ..stats.bootstrap import bootstrap_mean, bootstrap_mean_difference, wilcoxon_signed_rank
@@ -901,8 +902,7 @@ def visits(
             negbin = negbin_panel(frame, level=level)
         estimates += negbin.to_estimates()
     except AnalysisError as exc:
-        notes.append(("Negatiivista binomimallia ei voitu sovittaa (malli ei konvergoinut tai "
-                      "aineistossa ei ollut ylihajontaa); tulokset perustuvat Poisson-malliin.", str(exc)))
+        notes.append((Note.of("phrases.visits.notes.nb_failed"), str(exc)))
 
     if covariates:
         adj_frame = _with_covariates(frame, panel, clients, covariates)
@@ -912,7 +912,7 @@ def visits(
                 adjusted = poisson_panel(adj_frame, covariates=tuple(covariates), level=level)
             estimates += [e.with_(indicator=f"adjusted_{e.indicator}") for e in adjusted.to_estimates()]
         except AnalysisError as exc:
-            notes.append(("Vakioitua herkkyysmallia ei voitu sovittaa.", str(exc)))
+            notes.append((Note.of("phrases.visits.notes.adjusted_failed"), str(exc)))
 
     wide = panel.wide()
     wil_rows = []
@@ -957,8 +957,7 @@ def visits(
                                            se="conservative")
             estimates += its.to_estimates()
         except AnalysisError as exc:
-            notes.append(("Keskeytettyä aikasarjaa ei voitu laskea (liian lyhyt sarja tai muutoskohta "
-                          "sarjan ulkopuolella).", str(exc)))
+            notes.append((Note.of("phrases.visits.notes.its_failed"), str(exc)))
 
     summary = _summary_table(frame, groups)
     settings = {"pre_window": panel.pre_window, "post_window": panel.post_window,
@@ -1002,7 +1001,7 @@ def _pretrend(visits: VisitsSource, clients: pd.DataFrame, panel: VisitsPanel, *
     """Later half of the pre-period against the earlier half (placebo post/pre)."""
     lo, hi = panel.pre_window
     if hi - lo + 1 < 60:
-        notes.append(("Esijakson trendiä ei tarkasteltu: esijakso on alle 60 päivää.", ""))
+        notes.append((Note.of("phrases.visits.notes.pretrend_short"), ""))
         return None
     mid = lo + (hi - lo + 1) // 2
     try:
@@ -1013,7 +1012,7 @@ def _pretrend(visits: VisitsSource, clients: pd.DataFrame, panel: VisitsPanel, *
             warnings.simplefilter("ignore", StatisticalWarning)
             return poisson_panel(placebo.frame, level=level)
     except AnalysisError as exc:
-        notes.append(("Esijakson trendiä ei voitu arvioida.", str(exc)))
+        notes.append((Note.of("phrases.visits.notes.pretrend_failed"), str(exc)))
         return None
 
 

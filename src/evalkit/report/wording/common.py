@@ -103,8 +103,9 @@ class Claim:
 
 class Note(str):
     """A measure's note for the report (``result.notes``): the string is the Finnish text, as
-    before; ``key`` and ``fields`` let the measure's wording write it again in the report
-    language (e.g. :func:`evalkit.report.wording.costs.costs_note`)."""
+    before; ``key`` (a catalogue key) and ``fields`` let the wording write it again in the
+    report language (:meth:`text`; notes whose fields need words of their own, like
+    :func:`evalkit.report.wording.costs.costs_note`, are worded by their measure's wording)."""
 
     key: str
     fields: dict[str, Any]
@@ -113,6 +114,15 @@ class Note(str):
         note = super().__new__(cls, text)
         note.key, note.fields = key, dict(fields or {})
         return note
+
+    @classmethod
+    def of(cls, key: str, **fields: Any) -> Note:
+        """The note whose words are the catalogue's ``key``: ``Note.of('phrases.visits.notes.nb_failed')``."""
+        return cls(label(key, "fi", **fields), key=key, fields=fields)
+
+    def text(self, language: str = "fi") -> str:
+        """The note in ``language`` (a note without a key as it is)."""
+        return label(self.key, language, **self.fields) if self.key else str(self)
 
 
 def analysed_clients(n_int: Estimate, n_cmp: Estimate | None, *, language: str = "fi") -> str:

@@ -54,14 +54,14 @@ def costs_note(key: str, language: str = "fi", **fields: Any) -> Note:
         shown = {"n": sum(fields["groups"].values()),
                  "groups": ", ".join(f"{_t(f'notes.groups.{g}', language)} {n}" for g, n in groups.items()),
                  "how": _t(f"notes.missing_effect_how.{fields['handling']}", language)}
-    return Note(_t(f"notes.{key}", language, **shown), key=key, fields=fields)
+    return Note(_t(f"notes.{key}", language, **shown), key=f"phrases.costs.notes.{key}", fields=fields)
 
 
 def _note_text(note: str, language: str) -> str:
     """A measure's note in the report language (a plain string as it is)."""
-    if isinstance(note, Note) and note.key:
-        return costs_note(note.key, language, **note.fields)
-    return str(note)
+    if isinstance(note, Note) and note.key.startswith("phrases.costs.notes."):
+        return costs_note(note.key.removeprefix("phrases.costs.notes."), language, **note.fields)
+    return note.text(language) if isinstance(note, Note) else str(note)
 
 
 def _get(result: Any, indicator: str, group: str = "all") -> Estimate | None:

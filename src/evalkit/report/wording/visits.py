@@ -3,7 +3,9 @@
 Evidence rules (``wording.common``): without a comparison group a change is *observed*
 (``havaittiin``) and the regression-to-the-mean caveat follows; an interval crossing 1 is
 "muutosta ei voitu osoittaa"; only the difference-in-differences estimate of a comparison
-design may be called the model's estimated effect, and it leads the text.
+design may be called the model's estimated effect, and it leads the text. The sentences are
+templates in the catalogues (``phrases.visits.*`` in ``locales/<language>/visits.yaml``), so
+``language`` selects them.
 """
 
 from __future__ import annotations
@@ -12,12 +14,15 @@ from typing import Any
 
 from ...results import Estimate
 from ..fmt import format_date, format_estimate, format_number
-from ..i18n import code_label, lookup
+from ..i18n import code_label, label, lookup
+from .common import Note, analysed_clients
 from .its import its_autocorrelation_sentence
 
 __all__ = ["visits_limitations", "visits_methods", "visits_narrative"]
 
-_GROUP = {"intervention": "toimintamallin asiakkailla", "comparison": "vertailuryhmässä"}
+def _t(key: str, language: str, **fmt) -> str:
+    """A sentence of the visits wording (``phrases.visits.<key>``) in the report language."""
+    return label(f"phrases.visits.{key}", language, **fmt)
 
 
 def _get(result: Any, indicator: str, group: str = "all") -> Estimate | None:
@@ -31,9 +36,10 @@ def _crosses_one(e: Estimate) -> bool:
     return e.ci_low is None or e.ci_high is None or e.ci_low <= 1.0 <= e.ci_high
 
 
-def _percent_change(ratio: float) -> str:
-    pct = abs(ratio - 1.0) * 100
-    return f"{format_number(pct, 0)} % {'vähemmän' if ratio < 1 else 'enemmän'}"
+def _percent_change(ratio: float, language: str) -> str:
+    """``'22 % vähemmän'`` / ``'22 % enemmän'`` from a ratio of 0.78 / 1.22."""
+    pct = format_number(abs(ratio - 1.0) * 100, 0, language=language)
+    return _t(f"percent_{'fewer' if ratio < 1 else 'more'}", language, pct=pct)
 
 
 def _too_small(e: Estimate | None, min_cell: int) -> bool:
@@ -50,31 +56,20 @@ def visits_narrative(result: Any, *, min_cell: int = 5, language: str = "fi") ->
     n_int = _get(result, "clients", "intervention")
     n_cmp = _get(result, "clients", "comparison")
     if _too_small(n_int, min_cell):
-        return (f"Toimintamallin asiakkaita oli analyysissa alle {min_cell}, joten käyntimääriä ei "
-                "raportoida tietosuojan vuoksi.")
-    who = f"Analyysissa oli {format_number(n_int.n)} toimintamallin asiakasta"
-    if result.has_comparison and not _too_small(n_cmp, min_cell):
-        who += f" ja {format_number(n_cmp.n)} vertailuryhmän asiakasta"
-    parts.append(f"{who}. Käyntejä verrattiin aloitusta edeltäneeltä jaksolta ({-lo}–{-hi} päivää "
-                 f"ennen aloitusta) ja aloituksen jälkeiseltä jaksolta (päivät {plo}–{phi}).")
+        return _t("too_few", language, min_cell=min_cell)
+    shown_cmp = result.has_comparison and not _too_small(n_cmp, min_cell)
+    parts.append(analysed_clients(n_int, n_cmp if shown_cmp else None, language=language))
+    parts.append(_t("windows", language, pre_from=-lo, pre_to=-hi, post_from=plo, post_to=phi))
 
     did = _get(result, "did_rate_ratio")
     compare = result.has_comparison and did is not None and not _too_small(n_cmp, min_cell)
     if compare:
         if _crosses_one(did):
-            parts.append(
-                "Toimintamallin asiakkaiden käyntimäärän muutos ei eronnut osoitettavasti vertailuryhmän "
-                f"muutoksesta: erotuserotusten suhde oli {format_estimate(did, language=language)}. "
-                "Toimintamallin vaikutusta käyntimääriin ei siis voitu osoittaa.")
+            parts.append(_t("did_not_demonstrated", language, stats=format_estimate(did, language=language)))
         else:
-            direction = "vähenivät" if did.estimate < 1 else "lisääntyivät"
-            parts.append(
-                f"Vertailuryhmään verrattuna toimintamallin asiakkaiden käynnit {direction}: "
-                f"erotuserotusten suhde oli {format_estimate(did, language=language)}, eli muutoksen "
-                f"jälkeen käyntejä oli {_percent_change(did.estimate)} kuin vertailuryhmän muutoksen "
-                "perusteella olisi odotettu. Tämä on toimintamallin arvioitu vaikutus käyntimääriin "
-                "sillä oletuksella, että ryhmien käyntimäärät olisivat ilman toimintamallia "
-                "muuttuneet samalla tavalla.")
+            parts.append(_t(f"did_{'fewer' if did.estimate < 1 else 'more'}", language,
+                            stats=format_estimate(did, language=language),
+                            change=_percent_change(did.estimate, language)))
 
     for g in result.groups:
         if g == "comparison" and not compare:
@@ -84,42 +79,33 @@ def visits_narrative(result: Any, *, min_cell: int = 5, language: str = "fi") ->
         rr = _get(result, "rate_ratio", g)
         if pre is None or post is None or rr is None or _too_small(rr, min_cell):
             continue
-        rates = (f"{_GROUP[g].capitalize()} oli ennen aloitusta {format_estimate(pre, language=language)} "
-                 f"käyntiä henkilökuukautta kohden ja aloituksen jälkeen "
-                 f"{format_estimate(post, language=language)}.")
+        rates = _t(f"rates.{'comparison' if g == 'comparison' else 'intervention'}", language,
+                   pre=format_estimate(pre, language=language), post=format_estimate(post, language=language))
         if _crosses_one(rr):
-            change = ("Muutosta ei voitu osoittaa: jälkeen / ennen -suhde "
-                      f"{format_estimate(rr, language=language)}.")
+            change = _t("change_not_demonstrated", language, stats=format_estimate(rr, language=language))
         else:
-            change = (f"Havaittu muutos: käyntejä oli aloituksen jälkeen {_percent_change(rr.estimate)}; "
-                      f"jälkeen / ennen -suhde {format_estimate(rr, language=language)}.")
+            change = _t("change_observed", language, change=_percent_change(rr.estimate, language),
+                        stats=format_estimate(rr, language=language))
         parts.append(f"{rates} {change}")
 
     if not compare:
-        parts.append(
-            "Vertailuryhmää ei ollut, joten havaittua muutosta ei voi pitää toimintamallin vaikutuksena: "
-            "asiakkaat aloittavat usein tilanteessa, jossa palveluntarve on tavallista suurempi, ja "
-            "käynnit vähenevät silloin osin itsestään (regressio kohti keskiarvoa).")
+        parts.append(_t("no_comparison", language))
 
     pt = _get(result, "pretrend_did_rate_ratio")
     if compare and pt is not None and not _crosses_one(pt):
-        parts.append(
-            "Ryhmien käyntimäärät kehittyivät eri tavoin jo ennen aloitusta (esijakson jälkimmäisen "
-            f"ja ensimmäisen puoliskon suhteiden suhde {format_estimate(pt, language=language)}), mikä "
-            "heikentää vertailun luotettavuutta.")
+        parts.append(_t("pretrend", language, stats=format_estimate(pt, language=language)))
 
     nb = _get(result, "nb_did_rate_ratio" if compare else "nb_rate_ratio",
               "all" if compare else "intervention")
     if nb is not None:
-        parts.append(f"Negatiivisella binomimallilla vastaava suhde oli {format_estimate(nb, language=language)}.")
+        parts.append(_t("negative_binomial", language, stats=format_estimate(nb, language=language)))
 
     lvl = _get(result, "its_level_change")
     if lvl is not None:
         when = format_date(s["its_change"], language=language) if hasattr(s["its_change"], "year") \
             else str(s["its_change"])
-        text = (f"Palvelun kuukausittaisten käyntien aikasarjassa tasomuutos {when} alkaen oli "
-                f"{format_estimate(lvl, language=language)}")
-        parts.append(text + (" (muutosta ei voitu osoittaa)." if _crosses_one(lvl) else "."))
+        parts.append(_t(f"its_level{'_not_demonstrated' if _crosses_one(lvl) else ''}", language, when=when,
+                        stats=format_estimate(lvl, language=language)))
         limitation = its_autocorrelation_sentence(getattr(result, "its", None), "visits", language=language)
         if limitation:
             parts.append(limitation)
@@ -130,63 +116,33 @@ def visits_methods(result: Any, *, language: str = "fi") -> str:
     """The methods paragraph."""
     s = result.settings
     filt = "; ".join(f"{lookup(f'codes.names.{k}', language) or k}: {', '.join(code_label(k, x, language) for x in v)}"
-                     for k, v in s["filters"].items()) or "kaikki käynnit"
-    start = format_date(s["data_start"], language=language)
-    start_note = " (aineiston varhaisin käyntipäivä, koska aineiston alkua ei annettu)" \
-        if s["data_start_inferred"] else ""
-    washout = (f" Aloitusta välittömästi edeltäneet {s['washout']} päivää jätettiin pois esijaksolta "
-               "(wash-out)." if s["washout"] else "")
-    text = (
-        f"Käynnit ({filt}) laskettiin kullekin asiakkaalle hänen omaan aloituspäiväänsä nähden: "
-        f"esijakso päivät {s['pre_window'][0]}…{s['pre_window'][1]} ja seurantajakso päivät "
-        f"{s['post_window'][0]}…{s['post_window'][1]}.{washout} Altistusaika on jakson päivät, joilta "
-        f"asiakkaan tiedot ovat saatavilla: aineiston alusta {start}{start_note} seurannan päättymiseen "
-        f"tai aineiston poimintapäivään {format_date(s['data_cutoff'], language=language)}. Käyntitiheys "
-        "ilmoitetaan käynteinä henkilökuukautta (30,4375 päivää) kohden. Jälkeen / ennen -suhteet ja "
-        "vertailuryhmän kanssa erotuserotusten suhde estimoitiin Poisson-regressiolla (log-linkki, "
-        "altistusajan logaritmi offsetina) asiakkaittain klusterirobustein keskivirhein; herkkyysanalyysina "
-        "käytettiin negatiivista binomimallia, jonka ylihajontaparametri estimoitiin. Asiakaskohtaisen "
-        f"muutoksen keskiarvolle laskettiin bootstrap-luottamusväli ({s['bootstrap_reps']} otosta, "
-        "kiinteä satunnaislukusiemen) ja Wilcoxonin merkittyjen sijalukujen testi. Esijakson trendiä "
-        "tarkasteltiin vertaamalla esijakson jälkimmäistä puoliskoa ensimmäiseen.")
+                     for k, v in s["filters"].items()) or _t("methods.all_visits", language)
+    start_note = " " + _t("methods.start_inferred", language) if s["data_start_inferred"] else ""
+    washout = " " + _t("methods.washout", language, days=s["washout"]) if s["washout"] else ""
+    text = _t("methods.text", language, filters=filt, pre_from=s["pre_window"][0], pre_to=s["pre_window"][1],
+              post_from=s["post_window"][0], post_to=s["post_window"][1], washout=washout,
+              start=format_date(s["data_start"], language=language), start_note=start_note,
+              cutoff=format_date(s["data_cutoff"], language=language), reps=s["bootstrap_reps"])
     if s.get("its_change") is not None:
-        text += (" Palvelun kaikkien käyntien kuukausisarjasta laskettiin keskeytetty aikasarja "
-                 "(segmentoitu Poisson-regressio, kausivaihtelutermit; keskivirheenä suurempi Newey–West- ja "
-                 "heteroskedastisuusrobusteista keskivirheistä, koska pelkkä Newey–West-keskivirhe on lyhyissä "
-                 "sarjoissa liian pieni; Lopez Bernal ym. 2017). Peräkkäisten kuukausien riippuvuus testattiin "
-                 "linearisoidun mallin rajoitetun uskottavuuden osamäärätestillä (AR(1)-kerroin φ > 0, "
-                 "yksisuuntainen, 5 %:n taso); lukumäärien Poisson-mallille AR(1)-korjausta ei ole "
-                 "käytettävissä, joten riippuvuus mainitaan tuloksissa rajoituksena.")
+        text += " " + _t("methods.its", language)
     return text
 
 
-def _count(n: int, min_cell: int) -> str:
-    return f"alle {min_cell}" if 0 < n < min_cell else format_number(n)
+def _count(n: int, min_cell: int, language: str) -> str:
+    return _t("limitations.fewer_than", language, min_cell=min_cell) if 0 < n < min_cell \
+        else format_number(n, language=language)
 
 
 def visits_limitations(result: Any, *, min_cell: int = 5, language: str = "fi") -> str:
     """The limitations paragraph (regression to the mean first)."""
-    parts = [
-        "Regressio kohti keskiarvoa: asiakkaat ohjautuvat palveluun usein kriisin tai tavallista "
-        "suuremman palveluntarpeen aikana, jolloin käynnit vähenevät myöhemmin osin itsestään "
-        "(Linden 2013). Kuvio käyntitiheydestä kuukausittain ennen aloitusta näyttää, oliko käyntimäärä "
-        "koholla juuri ennen aloitusta."]
-    if result.has_comparison:
-        parts.append("Vertailuryhmä ei ole satunnaistettu: ryhmät voivat erota tavoilla, joita aineisto "
-                     "ei kuvaa, ja erotuserotusten tulkinta edellyttää, että käyntimäärät olisivat ilman "
-                     "toimintamallia kehittyneet samansuuntaisesti.")
-    else:
-        parts.append("Ilman vertailuryhmää ei voida erottaa toimintamallin vaikutusta muista samaan "
-                     "aikaan tapahtuneista muutoksista (esim. palveluiden saatavuus, hoitokäytännöt).")
+    parts = [_t("limitations.regression_to_the_mean", language),
+             _t(f"limitations.{'comparison' if result.has_comparison else 'no_comparison'}", language)]
     cens = result.censored
     pre, post = cens.get("pre_by_data_start", 0), cens.get("post_by_followup", 0)
-    short = [f"esijakso oli aineiston alun vuoksi lyhyempi {_count(pre, min_cell)} asiakkaalla" if pre else "",
-             f"seurantajakso oli seurannan päättymisen tai poimintapäivän vuoksi lyhyempi "
-             f"{_count(post, min_cell)} asiakkaalla" if post else ""]
-    short = [x for x in short if x]
-    if short:  # only the periods that were cut short ("lyhyempi 0 asiakkaalla" says nothing)
-        text = " ja ".join(short).replace(" ja seurantajakso oli ", " ja seurantajakso ")
-        parts.append(f"{text[0].upper()}{text[1:]}; käyntitiheys on laskettu havaituilta päiviltä.")
-    for note in result.notes:
-        parts.append(note)
+    if pre or post:  # only the periods that were cut short ("lyhyempi 0 asiakkaalla" says nothing)
+        key = "short_both" if pre and post else ("short_pre" if pre else "short_post")
+        parts.append(_t(f"limitations.{key}", language, pre=_count(pre, min_cell, language),
+                        post=_count(post, min_cell, language)))
+    for note in result.notes:  # Note: worded in the report language; a plain string as it is
+        parts.append(note.text(language) if isinstance(note, Note) else note)
     return " ".join(parts)
