@@ -365,6 +365,27 @@ def test_published_ips_results_only_for_an_ips_model(target) -> None:
     assert all(w in text for w in ips_words)
 
 
+def test_narrative_names_the_progression_statuses_the_params_count() -> None:
+    """Seen in the report: the unemployed clients' model counts rehabilitation as progression,
+    but the text said 'eteni opiskeluun, vapaaehtoistyöhön tai työkokeiluun' (IPS's list) and
+    that clients 'aloitti valmennuksen (yhteistyösopimus)' (IPS's enrolment)."""
+    from evalkit.report.wording import employment_narrative
+
+    ips = employment_outcomes(CLIENTS, EPISODES, cutoff=CUTOFF, ips=True)
+    assert ips.progression_statuses == ("study", "volunteer", "work_trial")
+    text = employment_narrative(ips, min_cell=1)
+    assert "eteni opiskeluun, vapaaehtoistyöhön tai työkokeiluun" in text and "valmennuksen" in text
+    other = employment_outcomes(CLIENTS, EPISODES, cutoff=CUTOFF,
+                                progression_statuses=["study", "work_trial", "rehabilitation", "volunteer"])
+    text = employment_narrative(other, min_cell=1)
+    assert "eteni opiskeluun, työkokeiluun, kuntoutukseen tai vapaaehtoistyöhön" in text
+    assert "valmennuksen" not in text and "yhteistyösopimus" not in text
+    sv = employment_narrative(other, min_cell=1, language="sv")
+    assert "studier, arbetsprövning, rehabilitering eller frivilligarbete" in sv
+    one = employment_outcomes(CLIENTS, EPISODES, cutoff=CUTOFF, progression_statuses=["rehabilitation"])
+    assert "eteni kuntoutukseen" in employment_narrative(one, min_cell=1)
+
+
 @pytest.mark.parametrize(("model", "ips"), [("ips", True), ("tyottomien_tyokyky", False)])
 def test_params_say_which_model_is_ips(model: str, ips: bool) -> None:
     from evalkit.measures.employment import options_from_params

@@ -370,7 +370,7 @@ class EmploymentResult(MeasureResult):
         :class:`evalkit.measures.fidelity.FidelityResult` or ``None``.
     groups
         Groups present (``intervention`` and possibly ``comparison``).
-    milestones, followup_days, cutoff, target, ips
+    milestones, followup_days, cutoff, target, ips, progression_statuses
         The settings used.
     notes
         Estimates that could not be computed and why (Finnish).
@@ -393,6 +393,7 @@ class EmploymentResult(MeasureResult):
     cutoff: date | None = None
     target: tuple[float, float] | None = None
     ips: bool = False
+    progression_statuses: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     rows_used: int = 0
     rows_excluded: dict[str, int] = field(default_factory=dict)
@@ -591,7 +592,7 @@ def employment_outcomes(
                          "avoimille työmarkkinoille työllistyneiden osuus aloittaneista (työ alkoi aloituspäivänä "
                          "tai sen jälkeen seurannan aikana)", level))
         est.append(_rate(x_prog, n_enr, "progression_rate", g,
-                         "työllistyneiden tai opiskeluun, vapaaehtoistyöhön tai työkokeiluun edenneiden osuus "
+                         "työllistyneiden tai muuhun toimintaan edenneiden osuus "
                          "aloittaneista", level))
         if n_ref:
             est.append(_rate(x_emp, n_ref, "employment_rate_referred", g,
@@ -638,7 +639,8 @@ def employment_outcomes(
         benchmarks=_benchmarks(est, target, ips=ips), fidelity=fid, groups=groups,
         milestones=tuple(int(d) for d in milestones_days), followup_days=followup_days,
         cutoff=pd.Timestamp(cutoff).date() if cutoff is not None else None,
-        target=tuple(target) if target is not None else None, ips=bool(ips), notes=tuple(notes),
+        target=tuple(target) if target is not None else None, ips=bool(ips),
+        progression_statuses=tuple(dict.fromkeys(str(v) for v in progression_statuses)), notes=tuple(notes),
         rows_used=used, rows_excluded=excluded, clients_used=len(out),
         clients_excluded={"ei aloittanut (ei aloituspäivää)": n_clients - len(out)} if n_clients > len(out) else {},
     )

@@ -13,6 +13,7 @@ from functools import cache
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
+from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from .i18n import label
@@ -23,6 +24,7 @@ __all__ = [
     "format_estimate",
     "format_interval",
     "format_number",
+    "format_or_list",
     "format_percent_value",
     "format_timestamp",
     "format_value",
@@ -73,6 +75,12 @@ def format_number(x: float | int | None, decimals: int = 0, *, language: str = "
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     return format_decimal(x, format=pattern, locale=_loc(language))
+
+
+def format_or_list(items: list[str], *, language: str = "fi") -> str:
+    """Alternatives joined as the language does: ``['opiskeluun', 'kuntoutukseen', 'työkokeiluun']``
+    → ``'opiskeluun, kuntoutukseen tai työkokeiluun'`` (Babel's ``or`` list pattern)."""
+    return format_list(list(items), style="or", locale=_loc(language))
 
 
 def format_percent_value(x: float | None, decimals: int = 0, *, language: str = "fi") -> str:

@@ -18,6 +18,7 @@ from ..fmt import (
     format_estimate,
     format_interval,
     format_number,
+    format_or_list,
     format_percent_value,
     format_value,
 )
@@ -26,7 +27,7 @@ from ..suppress import suppress_estimates
 from .common import evidence_level
 
 __all__ = ["employment_limitations", "employment_methods", "employment_narrative", "fidelity_narrative",
-           "fidelity_item_label"]
+           "fidelity_item_label", "progression_words"]
 
 
 def _shown(res, min_cell: int) -> dict[tuple[str, str], Estimate]:
@@ -61,14 +62,22 @@ def fidelity_item_label(name: str, language: str = "fi") -> str:
     return label(f"employment.fidelity_items.{name}", language)
 
 
-def _group_sentences(s: dict, group: str, language: str, *, milestones) -> list[str]:
+def progression_words(statuses, language: str = "fi") -> str:
+    """The progression statuses a sentence names (``'opiskeluun, vapaaehtoistyöhön tai
+    työkokeiluun'``), from the params' ``progression_statuses``; none given: "other activity"."""
+    words = [label(f"employment.progression_to.{s}", language) for s in statuses]
+    return format_or_list(words, language=language) if words else label("employment.progression_to.any", language)
+
+
+def _group_sentences(s: dict, group: str, language: str, *, milestones, progression: tuple[str, ...] = ()
+                     ) -> list[str]:
     out = []
     enr, emp, prog = (s.get((i, group)) for i in ("enrolled", "employment_rate", "progression_rate"))
     who = _t(f"who.{'intervention' if group == 'intervention' else 'comparison'}", language)
     if _ok(emp):
         if _ok(prog):
             out.append(_t("employed_progressed", language, who=who, employed=_stats(emp, language),
-                          progressed=_stats(prog, language)))
+                          progressed=_stats(prog, language), to=progression_words(progression, language)))
         else:
             out.append(_t("employed", language, who=who, employed=_stats(emp, language)))
     elif enr is not None:
@@ -93,13 +102,15 @@ def employment_narrative(res, *, min_cell: int = 5, language: str = "fi") -> str
     ref, enr = s.get(("referred", "intervention")), s.get(("enrolled", "intervention"))
     if _ok(ref) and _ok(enr):
         emp_ref = s.get(("employment_rate_referred", "intervention"))
-        funnel = _t("funnel", language, referred=format_number(ref.estimate, language=language),
+        # "started coaching (cooperation agreement)" is IPS's enrolment; other models just start
+        funnel = _t("funnel" if res.ips else "funnel_generic", language, referred=format_number(ref.estimate, language=language),
                     enrolled=format_number(enr.estimate, language=language),
                     share=_pct(enr.estimate / ref.estimate, language))
         if _ok(emp_ref):
             funnel += " " + _t("funnel_employed_of_referred", language, stats=_stats(emp_ref, language))
         text.append(funnel)
-    text += _group_sentences(s, "intervention", language, milestones=res.milestones)
+    progression = res.progression_statuses
+    text += _group_sentences(s, "intervention", language, milestones=res.milestones, progression=progression)
     w, h, h20 = (s.get((i, "intervention")) for i in ("weeks_worked_mean", "hours_per_week_mean", "share_20h_or_more"))
     if _ok(h) and _ok(h20):
         text.append(_t("hours", language, hours=format_number(h.estimate, 1, language=language),
@@ -107,7 +118,7 @@ def employment_narrative(res, *, min_cell: int = 5, language: str = "fi") -> str
     if _ok(w):
         text.append(_t("weeks", language, weeks=format_number(w.estimate, 1, language=language)))
     if res.has_comparison:
-        text += _group_sentences(s, "comparison", language, milestones=res.milestones)
+        text += _group_sentences(s, "comparison", language, milestones=res.milestones, progression=progression)
         text.append(_comparison_sentence(s, language, ips=res.ips))
     text.append(_benchmark_sentence(res, s, language))
     return " ".join(t for t in text if t)
