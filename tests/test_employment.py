@@ -332,6 +332,15 @@ def test_narrative_without_comparison_group_makes_no_effect_claim() -> None:
     assert f"{e.numerator} / {e.n}" in text  # numerator and denominator with every percentage
 
 
+def test_methods_state_the_min_cell_in_use() -> None:
+    from evalkit.report.wording import employment_methods
+
+    res = employment_outcomes(CLIENTS, EPISODES, cutoff=CUTOFF)
+    assert "Alle 5 henkilön solut on peitetty." in employment_methods(res)
+    assert "Alle 8 henkilön solut on peitetty." in employment_methods(res, min_cell=8)
+    assert "fewer than 8 persons" in employment_methods(res, min_cell=8, language="en")
+
+
 def test_narrative_with_comparison_states_the_design_caveat() -> None:
     from evalkit.report.wording import employment_narrative
 

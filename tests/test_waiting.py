@@ -163,6 +163,13 @@ def test_wording_follows_evidence(res) -> None:
     assert "Kaplan–Meier" in waiting_methods(res)
 
 
+def test_methods_state_the_min_cell_in_use(res) -> None:
+    # the sentence said "Alle viiden" whatever min_cell the params set
+    assert "Alle 5 tapauksen solut on peitetty." in waiting_methods(res)
+    assert "Alle 10 tapauksen solut on peitetty." in waiting_methods(res, min_cell=10)
+    assert "färre än 10 fall" in waiting_methods(res, min_cell=10, language="sv")
+
+
 def test_hoitotakuu_demo_truth_inside_interval(demo_data) -> None:
     # Issue 9 acceptance: the true ITS level (and slope) change of the demo data lies inside
     # the reported 95 % interval; the yearly care-guarantee figures are all present.

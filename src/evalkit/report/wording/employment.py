@@ -202,8 +202,8 @@ def fidelity_narrative(fid, *, language: str = "fi") -> str:
     return " ".join(text)
 
 
-def employment_methods(res, *, language: str = "fi") -> str:
-    """How the figures were computed (methods paragraph)."""
+def employment_methods(res, *, min_cell: int = 5, language: str = "fi") -> str:
+    """How the figures were computed (methods paragraph); ``min_cell`` as the report suppresses."""
     fu = (_t("methods.followup_days", language, days=format_number(res.followup_days, language=language))
           if res.followup_days else _t("methods.followup_open", language))
     if res.cutoff:
@@ -211,7 +211,7 @@ def employment_methods(res, *, language: str = "fi") -> str:
     text = _t("methods.text", language, followup=fu)
     if res.has_comparison:
         text += " " + _t("methods.comparison", language)
-    text += " " + _t("methods.small_cells", language)
+    text += " " + _t("methods.small_cells", language, min_cell=min_cell)
     return text
 
 

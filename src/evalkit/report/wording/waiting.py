@@ -99,9 +99,10 @@ def _its_sentence(res, language: str) -> str:
     return f"{text} {limitation}" if limitation else text
 
 
-def waiting_methods(res, *, language: str = "fi") -> str:
-    """How the figures were computed (methods paragraph)."""
+def waiting_methods(res, *, min_cell: int = 5, language: str = "fi") -> str:
+    """How the figures were computed (methods paragraph); ``min_cell`` as the measure used it."""
     text = _t("methods.text", language, cutoff=format_date(res.cutoff, language=language))
+    text += " " + _t("methods.small_cells", language, min_cell=min_cell)
     if res.its is not None:
         text += " " + _t("methods.its", language, days=res.monthly_limit)
     return text
