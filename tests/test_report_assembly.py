@@ -127,7 +127,7 @@ def test_structure_and_disclosure_in_markdown(probe: Path) -> None:
     assert "(suojattu)" in md and "Alle 5 henkilön solut on suojattu" in md
     # evidence-aware findings rendered at output
     assert "Psykiatrian käyntien määrä: muutosta ei voitu osoittaa (suhde 0,95" in md
-    assert "PHQ-9-pistemäärä laski (muutos -4,2 pistettä" in md and "havaittu ilman vertailuryhmää" in md
+    assert "PHQ-9-pistemäärä laski (muutos −4,2 pistettä" in md and "havaittu ilman vertailuryhmää" in md
     assert "Työllistyneiden osuus: luku on suojattu" in md
 
 

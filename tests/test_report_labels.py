@@ -60,7 +60,8 @@ def test_service_codes_in_tables_become_words() -> None:
 
 def test_a_whole_number_score_has_no_decimals() -> None:
     assert format_value(108.0, "score") == "108"
-    assert format_value(-6.04, "points") == "-6,0"  # a mean change keeps its decimal
+    assert format_value(-6.04, "points") == "−6,0"  # a mean change keeps its decimal; the minus sign (U+2212)
+    assert format_value(-6.04, "points", language="en") == "-6.0"  # English writes the hyphen
 
 
 def test_a_fidelity_score_is_descriptive_in_the_summary() -> None:

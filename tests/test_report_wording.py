@@ -85,7 +85,7 @@ def test_a_unit_whose_english_word_is_its_id_keeps_its_word() -> None:
     """English 'points', 'days' are spelt like the unit ids; the value still takes its word."""
     change = Estimate("phq9_mean_change", -6.0, "points", "paired t", n=308, ci_low=-6.6, ci_high=-5.5)
     assert "(change -6.0 points;" in change_claim(change, subject="Symptoms", language="en").sentence
-    assert "(förändring -6,0 poäng;" in change_claim(change, subject="Symtom", language="sv").sentence
+    assert "(förändring −6,0 poäng;" in change_claim(change, subject="Symtom", language="sv").sentence
     wait = Estimate("median_wait", 34.0, "days", "KM", n=50)
     assert level_claim(wait, subject="The median wait", language="en").sentence == "The median wait was 34 days (n = 50)."
 

@@ -69,12 +69,24 @@ def _missing(x: object) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
+@cache
+def _minus_sign(language: str) -> str:
+    """The locale's minus sign: U+2212 in Finnish and Swedish (CLDR), the hyphen in English."""
+    return str(Locale.parse(_loc(language)).number_symbols["latn"]["minusSign"])
+
+
+def _signed(text: str, language: str) -> str:
+    """Babel writes the hyphen for a custom pattern; a Finnish or Swedish text wants its minus
+    sign (−6,7, not -6,7)."""
+    return _minus_sign(language) + text[1:] if text.startswith("-") else text
+
+
 def format_number(x: float | int | None, decimals: int = 0, *, language: str = "fi") -> str:
-    """``12345.678 → '12 345,68'`` (decimals=2) in Finnish."""
+    """``12345.678 → '12 345,68'`` (decimals=2) in Finnish; negative ``−6,7``."""
     if _missing(x):
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(x, format=pattern, locale=_loc(language))
+    return _signed(format_decimal(x, format=pattern, locale=_loc(language)), language)
 
 
 def format_or_list(items: list[str], *, language: str = "fi") -> str:
@@ -87,7 +99,7 @@ def format_percent_value(x: float | None, decimals: int = 0, *, language: str = 
     """A proportion as a percentage: ``0.3425 → '34 %'``."""
     if _missing(x):
         return "–"
-    return format_percent(x, format=_percent_pattern(language, decimals), locale=_loc(language))
+    return _signed(format_percent(x, format=_percent_pattern(language, decimals), locale=_loc(language)), language)
 
 
 @cache
@@ -101,8 +113,8 @@ def format_money(x: float | None, *, language: str = "fi", decimals: int = 0) ->
     """Euros in the locale's own currency pattern: ``'12\xa0345\xa0€'`` in Finnish."""
     if _missing(x):
         return "–"
-    return format_currency(x, "EUR", format=_currency_pattern(language, decimals), locale=_loc(language),
-                           currency_digits=False)
+    return _signed(format_currency(x, "EUR", format=_currency_pattern(language, decimals), locale=_loc(language),
+                                   currency_digits=False), language)
 
 
 @cache
@@ -114,8 +126,9 @@ def _currency_pattern(language: str, decimals: int) -> str:
 def format_date(d: date | None, *, language: str = "fi") -> str:
     if d is None:
         return "–"
-    # Finnish 14.9.2022; English "14 Sept 2022" (the short 14/09/2022 reads like a fraction)
-    fmt = {"fi": "d.M.yyyy", "en": "medium"}.get(language, "short")
+    # Finnish and Finland-Swedish 14.9.2022 (sv_FI's CLDR short form is 2022-09-14); English
+    # "14 Sept 2022" (the short 14/09/2022 reads like a fraction)
+    fmt = {"fi": "d.M.yyyy", "sv": "d.M.yyyy", "en": "medium"}.get(language, "short")
     return _babel_date(d, format=fmt, locale=_loc(language))
 
 
