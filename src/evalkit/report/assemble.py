@@ -776,6 +776,18 @@ def _unbreakable(cell: str) -> list[str]:
     return [p for part in cell.split(" ") for p in part.replace("–", "–\n").split("\n") if p]
 
 
+def _docx_shade(cell, fill: str) -> None:
+    """Background colour of a table cell (hex RGB)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shade = OxmlElement("w:shd")
+    shade.set(qn("w:val"), "clear")
+    shade.set(qn("w:color"), "auto")
+    shade.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shade)
+
+
 def _docx_table(d, el: Table, language: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -801,21 +813,13 @@ def _docx_table(d, el: Table, language: str) -> None:
         cell = hdr.cells[j]
         _docx_cell(cell, h, bold=True, right=numeric[j], size=9 * head_scale)
         cell.width = widths[j]
-        shade = OxmlElement("w:shd")
-        shade.set(qn("w:val"), "clear")
-        shade.set(qn("w:color"), "auto")
-        shade.set(qn("w:fill"), "E8F1F4")
-        cell._tc.get_or_add_tcPr().append(shade)
+        _docx_shade(cell, "E8F1F4")
     for i, row in enumerate(el.rows):
         if i in el.groups:  # the group's heading: one merged, shaded cell across the table
             gcells = t.add_row().cells
             merged = gcells[0].merge(gcells[-1]) if len(gcells) > 1 else gcells[0]
             _docx_cell(merged, el.groups[i], bold=True)
-            gshade = OxmlElement("w:shd")
-            gshade.set(qn("w:val"), "clear")
-            gshade.set(qn("w:color"), "auto")
-            gshade.set(qn("w:fill"), "F4F8F9")
-            merged._tc.get_or_add_tcPr().append(gshade)
+            _docx_shade(merged, "F4F8F9")
         cells = t.add_row().cells
         for j, c in enumerate(row):
             _docx_cell(cells[j], str(c), right=numeric[j], mono=el.style == "code" and j == len(row) - 1)
