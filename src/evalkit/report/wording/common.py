@@ -44,6 +44,7 @@ __all__ = [
     "claim_for_summary",
     "estimate_text",
     "evidence_level",
+    "find_estimate",
     "level_claim",
     "value_with_unit",
     "weaker",
@@ -123,6 +124,14 @@ class Note(str):
     def text(self, language: str = "fi") -> str:
         """The note in ``language`` (a note without a key as it is)."""
         return label(self.key, language, **self.fields) if self.key else str(self)
+
+
+def find_estimate(result: Any, indicator: str, group: str = "all") -> Estimate | None:
+    """``result.get(indicator, group)``, or ``None`` when the measure did not produce it."""
+    try:
+        return result.get(indicator, group)
+    except KeyError:
+        return None
 
 
 def analysed_clients(n_int: Estimate, n_cmp: Estimate | None, *, language: str = "fi") -> str:

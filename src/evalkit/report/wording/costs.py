@@ -20,7 +20,7 @@ from typing import Any
 from ...results import Estimate
 from ..fmt import format_estimate, format_money, format_number, format_percent_value
 from ..i18n import label, lookup
-from .common import Note, analysed_clients
+from .common import Note, analysed_clients, find_estimate
 
 __all__ = ["costs_limitations", "costs_methods", "costs_narrative", "costs_note", "outcome_label"]
 
@@ -64,13 +64,6 @@ def _note_text(note: str, language: str) -> str:
     return note.text(language) if isinstance(note, Note) else str(note)
 
 
-def _get(result: Any, indicator: str, group: str = "all") -> Estimate | None:
-    try:
-        return result.get(indicator, group)
-    except KeyError:
-        return None
-
-
 def _small(e: Estimate | None, min_cell: int) -> bool:
     return e is None or e.n is None or e.n < min_cell or e.suppressed
 
@@ -110,8 +103,8 @@ def costs_narrative(result: Any, *, min_cell: int = 5, language: str = "fi") -> 
     of cost-effectiveness at λ, dominance in words and EVPI."""
     s = result.settings
     parts: list[str] = []
-    n_int = _get(result, "clients", "intervention")
-    n_cmp = _get(result, "clients", "comparison")
+    n_int = find_estimate(result, "clients", "intervention")
+    n_cmp = find_estimate(result, "clients", "comparison")
     if _small(n_int, min_cell):
         return _t("too_few", language, min_cell=min_cell)
     compare = result.has_comparison and not _small(n_cmp, min_cell)
@@ -119,30 +112,30 @@ def costs_narrative(result: Any, *, min_cell: int = 5, language: str = "fi") -> 
     parts.append(analysed_clients(n_int, n_cmp if compare else None, language=language))
     parts.append(_t("cost_basis", language, year=s["cost_year"], start=plo, end=phi))
 
-    ic = _get(result, "intervention_cost_per_client", "intervention")
+    ic = find_estimate(result, "intervention_cost_per_client", "intervention")
     if ic is not None:
         text = format_estimate(ic, language=language, with_interval=not ic.fixed)
         parts.append(_t("own_cost_fixed" if ic.fixed else "own_cost", language, stats=text))
-    off = _get(result, "cost_offset", "intervention")
+    off = find_estimate(result, "cost_offset", "intervention")
     if off is not None:
-        pre = _get(result, "service_cost_pre", "intervention")
-        post = _get(result, "service_cost_post", "intervention")
+        pre = find_estimate(result, "service_cost_pre", "intervention")
+        post = find_estimate(result, "service_cost_post", "intervention")
         key = "offset_not_demonstrated" if _crosses(off) else ("offset_down" if off.estimate < 0 else "offset_up")
         parts.append(_t(key, language, pre=_money(pre.estimate, language), post=_money(post.estimate, language),
                         change=format_estimate(off, language=language)))
         if not compare:
             parts.append(_t("offset_no_comparison", language))
-    diff = _get(result, "cost_offset_difference")
+    diff = find_estimate(result, "cost_offset_difference")
     if compare and diff is not None:
         if _crosses(diff):
             key = "offset_difference_not_demonstrated"
         else:
             key = "offset_difference_more" if diff.estimate < 0 else "offset_difference_less"
         parts.append(_t(key, language, stats=format_estimate(diff, language=language)))
-    net = _get(result, "net_cost_per_client", "intervention")
+    net = find_estimate(result, "net_cost_per_client", "intervention")
     if net is not None and not compare:
         parts.append(_t("net_cost", language, stats=format_estimate(net, language=language)))
-    cpo = _get(result, "cost_per_outcome", "intervention")
+    cpo = find_estimate(result, "cost_per_outcome", "intervention")
     what, per = outcome_label(result.outcome, language)
     if cpo is not None:
         parts.append(_t("cost_per_outcome", language, per=per, what=what, value=_money(cpo.estimate, language),
@@ -152,12 +145,12 @@ def costs_narrative(result: Any, *, min_cell: int = 5, language: str = "fi") -> 
     if compare and ce is not None:
         parts.append(_ce_text(result, what=what, per=per, language=language))
     elif compare:
-        dc = _get(result, "incremental_cost")
+        dc = find_estimate(result, "incremental_cost")
         if dc is not None:
             parts.append(_t("no_outcome", language, stats=format_estimate(dc, language=language)))
-    budget = _get(result, "budget_impact")
+    budget = find_estimate(result, "budget_impact")
     if budget is not None:
-        net_b = _get(result, "budget_impact_net")
+        net_b = find_estimate(result, "budget_impact_net")
         fmt = {"clients": format_number(s["budget_clients_per_year"], language=language),
                "stats": format_estimate(budget, language=language)}
         if net_b is not None:

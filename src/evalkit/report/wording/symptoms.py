@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..fmt import format_number
 from ..i18n import label, lookup
-from .common import change_claim, level_claim
+from .common import change_claim, find_estimate, level_claim
 
 __all__ = ["symptoms_limitations", "symptoms_methods", "symptoms_narrative"]
 
@@ -29,30 +29,23 @@ def _name(inst: str, language: str) -> str:
     return lookup(f"phrases.symptoms.names.{_PREFIX.get(inst, inst.lower())}", language) or inst
 
 
-def _get(res, indicator: str, group: str):
-    try:
-        return res.get(indicator, group)
-    except KeyError:
-        return None
-
-
 def symptoms_narrative(res, *, language: str = "fi") -> str:
     """Completeness, mean change per instrument, NHS rates and, with a comparison group, the
     ANCOVA difference — each sentence at the evidence level of its estimate."""
     g = "intervention"
     out = []
-    comp = _get(res, "completeness", g)
+    comp = find_estimate(res, "completeness", g)
     if comp is not None:
         out.append(level_claim(comp, subject=_t("completeness_subject", language), language=language).sentence)
     for inst in res.instruments:
         p = _PREFIX.get(inst, inst.lower())
-        e = _get(res, f"{p}_mean_change", g)
+        e = find_estimate(res, f"{p}_mean_change", g)
         if e is not None:
             out.append(change_claim(e, subject=_t("change_subject", language, name=_name(inst, language)),
                                     up=_t("verbs.change_up", language), down=_t("verbs.change_down", language),
                                     language=language).sentence)
     for ind in ("recovery_rate", "reliable_improvement_rate", "reliable_recovery_rate", "reliable_deterioration_rate"):
-        e = _get(res, ind, g)
+        e = find_estimate(res, ind, g)
         if e is not None:
             out.append(level_claim(e, subject=_t(f"rates.{ind}", language), language=language).sentence)
     if len(res.instruments) == 1:
@@ -60,7 +53,7 @@ def symptoms_narrative(res, *, language: str = "fi") -> str:
     if res.has_comparison:
         for inst in res.instruments:
             p = _PREFIX.get(inst, inst.lower())
-            e = _get(res, f"{p}_ancova_group_effect", "all")
+            e = find_estimate(res, f"{p}_ancova_group_effect", "all")
             if e is not None:
                 out.append(change_claim(e, subject=_t("ancova_subject", language, name=_name(inst, language)),
                                         comparison=True, up=_t("verbs.ancova_up", language),

@@ -15,7 +15,7 @@ from typing import Any
 from ...results import Estimate
 from ..fmt import format_date, format_estimate, format_number
 from ..i18n import code_label, label, lookup
-from .common import Note, analysed_clients
+from .common import Note, analysed_clients, find_estimate
 from .its import its_autocorrelation_sentence
 
 __all__ = ["visits_limitations", "visits_methods", "visits_narrative"]
@@ -23,13 +23,6 @@ __all__ = ["visits_limitations", "visits_methods", "visits_narrative"]
 def _t(key: str, language: str, **fmt) -> str:
     """A sentence of the visits wording (``phrases.visits.<key>``) in the report language."""
     return label(f"phrases.visits.{key}", language, **fmt)
-
-
-def _get(result: Any, indicator: str, group: str = "all") -> Estimate | None:
-    try:
-        return result.get(indicator, group)
-    except KeyError:
-        return None
 
 
 def _crosses_one(e: Estimate) -> bool:
@@ -53,15 +46,15 @@ def visits_narrative(result: Any, *, min_cell: int = 5, language: str = "fi") ->
     lo, hi = s["pre_window"]
     plo, phi = s["post_window"]
     parts: list[str] = []
-    n_int = _get(result, "clients", "intervention")
-    n_cmp = _get(result, "clients", "comparison")
+    n_int = find_estimate(result, "clients", "intervention")
+    n_cmp = find_estimate(result, "clients", "comparison")
     if _too_small(n_int, min_cell):
         return _t("too_few", language, min_cell=min_cell)
     shown_cmp = result.has_comparison and not _too_small(n_cmp, min_cell)
     parts.append(analysed_clients(n_int, n_cmp if shown_cmp else None, language=language))
     parts.append(_t("windows", language, pre_from=-lo, pre_to=-hi, post_from=plo, post_to=phi))
 
-    did = _get(result, "did_rate_ratio")
+    did = find_estimate(result, "did_rate_ratio")
     compare = result.has_comparison and did is not None and not _too_small(n_cmp, min_cell)
     if compare:
         if _crosses_one(did):
@@ -74,9 +67,9 @@ def visits_narrative(result: Any, *, min_cell: int = 5, language: str = "fi") ->
     for g in result.groups:
         if g == "comparison" and not compare:
             continue
-        pre = _get(result, "rate_pre", g)
-        post = _get(result, "rate_post", g)
-        rr = _get(result, "rate_ratio", g)
+        pre = find_estimate(result, "rate_pre", g)
+        post = find_estimate(result, "rate_post", g)
+        rr = find_estimate(result, "rate_ratio", g)
         if pre is None or post is None or rr is None or _too_small(rr, min_cell):
             continue
         rates = _t(f"rates.{'comparison' if g == 'comparison' else 'intervention'}", language,
@@ -91,16 +84,16 @@ def visits_narrative(result: Any, *, min_cell: int = 5, language: str = "fi") ->
     if not compare:
         parts.append(_t("no_comparison", language))
 
-    pt = _get(result, "pretrend_did_rate_ratio")
+    pt = find_estimate(result, "pretrend_did_rate_ratio")
     if compare and pt is not None and not _crosses_one(pt):
         parts.append(_t("pretrend", language, stats=format_estimate(pt, language=language)))
 
-    nb = _get(result, "nb_did_rate_ratio" if compare else "nb_rate_ratio",
+    nb = find_estimate(result, "nb_did_rate_ratio" if compare else "nb_rate_ratio",
               "all" if compare else "intervention")
     if nb is not None:
         parts.append(_t("negative_binomial", language, stats=format_estimate(nb, language=language)))
 
-    lvl = _get(result, "its_level_change")
+    lvl = find_estimate(result, "its_level_change")
     if lvl is not None:
         when = format_date(s["its_change"], language=language) if hasattr(s["its_change"], "year") \
             else str(s["its_change"])
